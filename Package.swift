@@ -1,0 +1,144 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "loyalty",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "loyalty", targets: ["loyalty"]),
+        .library(name: "LoyaltyCore", targets: ["LoyaltyCore"]),
+        .library(name: "LoyaltyProtocol", targets: ["LoyaltyProtocol"]),
+        .library(name: "LoyaltyStore", targets: ["LoyaltyStore"]),
+        .library(name: "LoyaltyServer", targets: ["LoyaltyServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    ],
+    targets: [
+        // Domain values and rules. No I/O, no NIO, no PostgreSQL.
+        .target(
+            name: "LoyaltyCore",
+            swiftSettings: strictSwift
+        ),
+        // The line protocol: framing, parsing a line into a request, encoding replies. Pure.
+        .target(
+            name: "LoyaltyProtocol",
+            dependencies: [
+                "LoyaltyCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // The ordered SQL migrations in sql/migrations, compiled into the binary.
+        .target(
+            name: "LoyaltySchema",
+            path: "sql",
+            resources: [.embedInCode("migrations")],
+            swiftSettings: strictSwift
+        ),
+        // Every SQL statement, the migrator and the embedded PostgreSQL cluster.
+        .target(
+            name: "LoyaltyStore",
+            dependencies: [
+                "LoyaltyCore",
+                "LoyaltySchema",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // The TCP server for point-of-sale terminals.
+        .target(
+            name: "LoyaltyServer",
+            dependencies: [
+                "LoyaltyCore",
+                "LoyaltyProtocol",
+                "LoyaltyStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // The admin CLI and the `serve` command.
+        .target(
+            name: "LoyaltyCLI",
+            dependencies: [
+                "LoyaltyCore",
+                "LoyaltyStore",
+                "LoyaltyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "loyalty",
+            dependencies: ["LoyaltyCLI"],
+            swiftSettings: strictSwift
+        ),
+        // Helpers for tests: a private PostgreSQL cluster, isolated databases, a live server, a line client.
+        .target(
+            name: "LoyaltyTesting",
+            dependencies: [
+                "LoyaltyCore",
+                "LoyaltyStore",
+                "LoyaltyServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/LoyaltyTesting",
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "LoyaltyCoreTests",
+            dependencies: ["LoyaltyCore"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "LoyaltyProtocolTests",
+            dependencies: [
+                "LoyaltyProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "LoyaltyStoreTests",
+            dependencies: ["LoyaltyStore", "LoyaltyTesting"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "LoyaltyServerTests",
+            dependencies: ["LoyaltyServer", "LoyaltyTesting"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "LoyaltyCLITests",
+            dependencies: ["LoyaltyCLI", "LoyaltyTesting"],
+            swiftSettings: strictSwift
+        ),
+    ]
+)

@@ -1,0 +1,38 @@
+import ArgumentParser
+import LoyaltyStore
+
+/// `loyalty db migrate|status`.
+struct DatabaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db", abstract: "Database schema: apply and list migrations.",
+        subcommands: [Migrate.self, Status.self])
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let runtime = try await CommandRuntime.make(options)
+            let applied = try await runtime.withStore(migrations: .leave) { store in
+                try await Migrator(client: store.client, logger: runtime.logger).migrate().map(\.name)
+            }
+            try runtime.output.list(columns: ["applied"], rows: applied.map { [$0] }, json: ["applied": applied])
+            if applied.isEmpty { runtime.output.message("schema is up to date") }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List migrations and whether each is applied.")
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let runtime = try await CommandRuntime.make(options)
+            let statuses = try await runtime.withStore(migrations: .leave) { store in
+                try await Migrator(client: store.client, logger: runtime.logger).status()
+            }
+            let rows = statuses.map { [String($0.version), $0.name, $0.state.label, $0.state.appliedAtText] }
+            let json = statuses.map { ["version": String($0.version), "name": $0.name, "state": $0.state.label, "applied_at": $0.state.appliedAtText] }
+            try runtime.output.list(columns: ["version", "name", "state", "applied at"], rows: rows, json: json)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import LoyaltyCore
+import LoyaltyStore
+
+/// `loyalty member add|show|find|update|suspend|activate|close`.
+struct MemberCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "member", abstract: "Club members (CRM contact records).",
+        subcommands: [
+            MemberAddCommand.self, MemberShowCommand.self, MemberFindCommand.self, MemberUpdateCommand.self,
+            MemberStatusCommand.Suspend.self, MemberStatusCommand.Activate.self, MemberStatusCommand.Close.self,
+        ])
+}
+
+extension CommandRuntime {
+    /// A member named on the command line by card number, phone or email.
+    func memberReference(_ text: String) throws -> MemberReference {
+        try MemberReference(parsing: text, defaultRegion: settings.defaultRegion)
+    }
+
+    func printMember(_ member: MemberRecord) throws {
+        func consent(_ granted: Bool, _ at: Date?) -> String {
+            (granted ? "yes" : "no") + (at.map { " (since \(Dates.text($0)))" } ?? "")
+        }
+        let address = [member.addressLine1, member.addressLine2, [member.postalCode, member.city].compactMap { $0 }.joined(separator: " "), member.country]
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+        try output.record(
+            [
+                ("member", member.number), ("name", "\(member.firstName) \(member.lastName)"), ("status", member.status.rawValue),
+                ("points", String(member.points)), ("email", member.email ?? ""), ("phone", member.phone ?? ""),
+                ("birth date", member.birthDate ?? ""), ("address", address), ("preferred store", member.preferredStore ?? ""),
+                ("source", [member.sourceChannel, member.sourceCampaign].compactMap { $0 }.joined(separator: " / ")),
+                ("external id", member.externalID ?? ""), ("email consent", consent(member.emailConsent, member.emailConsentAt)),
+                ("sms consent", consent(member.smsConsent, member.smsConsentAt)), ("tags", member.tags.joined(separator: ", ")),
+                ("created", Dates.text(member.createdAt)), ("updated", Dates.text(member.updatedAt)),
+            ],
+            json: member)
+    }
+}
+
+import Foundation
+
+struct MemberShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a member by number, phone or email.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Member number, phone or email.") var member: String
+
+    func run() async throws {
+        let runtime = try await CommandRuntime.make(options)
+        let reference = try runtime.memberReference(member)
+        let record = try await runtime.withStore { store in try await store.member(reference) }
+        try runtime.printMember(record)
+    }
+}
+
+struct MemberFindCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "find", abstract: "Find members whose last or first name starts with a prefix.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Name prefix (case-insensitive).") var prefix: String
+    @Option(help: "At most this many members (1-1000).") var limit = 50
+
+    func run() async throws {
+        let runtime = try await CommandRuntime.make(options)
+        let prefix = try FieldRules.text(self.prefix, field: "prefix")
+        guard !prefix.isEmpty else { throw LoyaltyError.badArgument("prefix", "must not be empty") }
+        guard (1...1000).contains(limit) else { throw LoyaltyError.badArgument("limit", "1...1000") }
+        let members = try await runtime.withStore { store in try await store.findMembers(namePrefix: prefix, limit: limit) }
+        try runtime.output.list(
+            columns: ["member", "first name", "last name", "email", "phone", "status", "points"],
+            rows: members.map {
+                [$0.number, $0.firstName, $0.lastName, $0.email ?? "", $0.phone ?? "", $0.status.rawValue, String($0.points)]
+            },
+            json: members)
+    }
+}
+
+/// `member suspend|activate|close`.
+enum MemberStatusCommand {
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Suspend a member: no earning or redeeming until activated.")
+        @OptionGroup var options: GlobalOptions
+        @Argument var member: String
+        @Option(help: "Why (audited).") var reason: String?
+        func run() async throws { try await MemberStatusCommand.change(options, member, .suspended, reason) }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift a suspension.")
+        @OptionGroup var options: GlobalOptions
+        @Argument var member: String
+        @Option(help: "Why (audited).") var reason: String?
+        func run() async throws { try await MemberStatusCommand.change(options, member, .active, reason) }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a member (final). The ledger is kept; email and phone become free for new records.")
+        @OptionGroup var options: GlobalOptions
+        @Argument var member: String
+        @Option(help: "Why (audited).") var reason: String?
+        func run() async throws { try await MemberStatusCommand.change(options, member, .closed, reason) }
+    }
+
+    static func change(_ options: GlobalOptions, _ member: String, _ status: MemberStatus, _ reason: String?) async throws {
+        let runtime = try await CommandRuntime.make(options)
+        let reference = try runtime.memberReference(member)
+        let reason = try reason.map { try FieldRules.text($0, field: "reason", maximumLength: 500) }
+        let record = try await runtime.withStore { store in
+            try await store.setMemberStatus(reference, to: status, reason: reason, actor: runtime.actor)
+        }
+        try runtime.printMember(record)
+    }
+}

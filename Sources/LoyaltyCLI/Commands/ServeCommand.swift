@@ -1,0 +1,64 @@
+import ArgumentParser
+import Logging
+import LoyaltyCore
+import LoyaltyServer
+import LoyaltyStore
+import PostgresNIO
+import ServiceLifecycle
+
+/// `loyalty serve`: runs the terminal server until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the terminal server (TCP, default 127.0.0.1:7470).")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Address to listen on, host:port (also LOYALTY_LISTEN).")
+    var listen: String?
+
+    @Flag(help: "Apply pending migrations to an external database before serving.")
+    var migrate = false
+
+    func run() async throws {
+        var runtime = try await CommandRuntime.make(options)
+        if let listen {
+            let (host, port) = try Settings.hostAndPort(listen)
+            runtime = runtime.with(listen: host, port: port)
+        }
+        let settings = runtime.settings
+        let logger = runtime.logger
+        let database = try await DatabaseLocation.open(settings: settings, logger: logger)
+        do {
+            let client = PostgresClient(
+                configuration: database.url.clientConfiguration(poolSize: settings.poolSize), backgroundLogger: logger)
+            let store = LoyaltyStore(client: client, logger: logger)
+            let server = LoyaltyServer(configuration: settings.server, store: store, logger: logger)
+            let policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent
+            let migrations = MigrationService(client: client, policy: policy, logger: logger)
+            // Stopped in reverse order: the server drains first, while the database client is still up.
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [
+                        .init(service: client),
+                        .init(service: migrations, successTerminationBehavior: .ignore),
+                        .init(service: ServerAfterMigrations(server: server, migrations: migrations)),
+                    ],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
+            try await group.run()
+        } catch {
+            try? await database.close(logger: logger)
+            throw error
+        }
+        try await database.close(logger: logger)
+    }
+}
+
+extension CommandRuntime {
+    func with(listen host: String, port: Int) -> CommandRuntime {
+        var settings = self.settings
+        settings.server.host = host
+        settings.server.port = port
+        return CommandRuntime(settings: settings, logger: logger, actor: actor, output: output)
+    }
+}

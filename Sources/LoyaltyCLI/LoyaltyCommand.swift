@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// `loyalty`: the terminal server and the administration CLI in one executable.
+public struct LoyaltyCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "loyalty",
+        abstract: "Loyalty programme and customer club: the terminal server and its administration.",
+        discussion: """
+            With no database configured, every command uses a private PostgreSQL cluster under ./.loyalty \
+            (LOYALTY_HOME), started on demand and shared with a running `loyalty serve`.
+            """,
+        subcommands: [
+            ServeCommand.self, DatabaseCommand.self, MemberCommand.self, PointsCommand.self, TerminalCommand.self,
+        ]
+    )
+
+    public init() {}
+}

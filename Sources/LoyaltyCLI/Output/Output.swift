@@ -1,0 +1,66 @@
+import Foundation
+
+/// Writes command results to standard output in the chosen format.
+struct Output: Sendable {
+    let format: OutputFormat
+
+    /// One record: a two-column table of fields, its JSON form, or a one-row CSV.
+    func record(_ fields: [(String, String)], json: some Encodable) throws {
+        switch format {
+        case .table:
+            let width = fields.map(\.0.count).max() ?? 0
+            for (key, value) in fields {
+                write(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+            }
+        case .json:
+            write(try Self.json(json))
+        case .csv:
+            write(fields.map { CSV.escape($0.0) }.joined(separator: ","))
+            write(fields.map { CSV.escape($0.1) }.joined(separator: ","))
+        }
+    }
+
+    /// A list of rows under column headers.
+    func list(columns: [String], rows: [[String]], json: some Encodable) throws {
+        switch format {
+        case .table:
+            write(TableRenderer.render(columns: columns, rows: rows))
+        case .json:
+            write(try Self.json(json))
+        case .csv:
+            write(columns.map(CSV.escape).joined(separator: ","))
+            for row in rows { write(row.map(CSV.escape).joined(separator: ",")) }
+        }
+    }
+
+    /// A plain line for people (ignored by the json and csv formats unless `always`).
+    func message(_ text: String, always: Bool = false) {
+        if format == .table || always { write(text) }
+    }
+
+    func write(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// RFC 4180 quoting.
+enum CSV {
+    static func escape(_ field: String) -> String {
+        var needsQuotes = field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")
+        // Cells that spreadsheets would run as formulas are quoted and prefixed.
+        var value = field
+        if let first = field.first, "=+-@".contains(first), Int(field) == nil {
+            value = "'" + field
+            needsQuotes = true
+        }
+        guard needsQuotes else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

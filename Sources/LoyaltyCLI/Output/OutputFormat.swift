@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// How a command prints its result.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// Aligned columns for people.
+    case table
+    /// One JSON document, for scripts.
+    case json
+    /// RFC 4180 CSV with a header row (lists; a single record prints as one row).
+    case csv
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import LoyaltyCore
+import LoyaltyStore
+import PostgresNIO
+
+/// What a command needs at run time: settings, a logger, the acting administrator, the output, and
+/// a way to reach the database (external, or the embedded cluster started on demand).
+struct CommandRuntime: Sendable {
+    let settings: Settings
+    let logger: Logger
+    let actor: String
+    let output: Output
+
+    static func make(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws -> CommandRuntime
+    {
+        let settings = try await Settings.load(options: options, environment: environment)
+        var logger = Logger(label: "loyalty")
+        logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
+        let actor = options.actor ?? environment["LOYALTY_ACTOR"] ?? Self.osUser()
+        return CommandRuntime(settings: settings, logger: logger, actor: actor, output: Output(format: options.format))
+    }
+
+    /// How a command treats a schema that is behind this binary's migrations.
+    enum MigrationPolicy {
+        /// Apply pending migrations (the embedded cluster always does: nobody else owns it).
+        case apply
+        /// Refuse to run on an external database whose schema is behind.
+        case requireCurrent
+        /// Leave the schema alone (`db status`, `db migrate`).
+        case leave
+    }
+
+    /// Connects to the database, runs `body`, disconnects. With no database URL configured, starts the
+    /// embedded cluster if it is not running, and stops it afterwards unless another process (a running
+    /// `loyalty serve`, another command) is connected to it.
+    func withStore<T: Sendable>(
+        migrations policy: MigrationPolicy = .requireCurrent, _ body: @Sendable (LoyaltyStore) async throws -> T
+    ) async throws -> T {
+        let database = try await DatabaseLocation.open(settings: settings, logger: logger)
+        var configuration = database.url.clientConfiguration(poolSize: min(settings.poolSize, 4))
+        let applicationName = "loyalty-cli-\(ProcessInfo.processInfo.processIdentifier)"
+        configuration.options.additionalStartupParameters.append(("application_name", applicationName))
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let store = LoyaltyStore(client: client, logger: logger)
+        let logger = self.logger
+        let outcome: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            do {
+                try await Self.prepareSchema(client: client, policy: database.embedded != nil ? (policy == .leave ? .leave : .apply) : policy, logger: logger)
+                let result = try await body(store)
+                if database.startedHere {
+                    database.othersConnected = try await Self.otherClients(client: client, applicationName: applicationName)
+                }
+                return .success(result)
+            } catch {
+                return .failure(error)
+            }
+        }
+        try await database.close(logger: logger)
+        return try outcome.get()
+    }
+
+    static func prepareSchema(client: PostgresClient, policy: MigrationPolicy, logger: Logger) async throws {
+        let migrator = Migrator(client: client, logger: logger)
+        switch policy {
+        case .leave:
+            return
+        case .apply:
+            let applied = try await migrator.migrate()
+            for migration in applied {
+                logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
+            }
+        case .requireCurrent:
+            let pending = try await migrator.pendingCount()
+            if pending > 0 {
+                throw LoyaltyError(
+                    .configuration, "the database schema is \(pending) migration(s) behind this binary: run `loyalty db migrate`")
+            }
+        }
+    }
+
+    /// Client connections to the cluster other than this process's.
+    static func otherClients(client: PostgresClient, applicationName: String) async throws -> Int {
+        let rows = try await client.query(
+            """
+            select count(*)::int8 from pg_stat_activity
+             where backend_type = 'client backend' and application_name <> \(applicationName)
+            """)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
+    static func osUser() -> String {
+        let name = NSUserName()
+        return name.isEmpty ? "unknown" : name
+    }
+}

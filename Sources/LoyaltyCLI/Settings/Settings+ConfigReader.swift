@@ -1,0 +1,77 @@
+import Configuration
+import Foundation
+import LoyaltyCore
+import LoyaltyServer
+import LoyaltyStore
+import SystemPackage
+
+extension Settings {
+    /// Reads the settings. Precedence: command-line flags, then environment variables (`LOYALTY_` and the
+    /// key in upper case with `_` for `.` and `-`: `database.url` → `LOYALTY_DATABASE_URL`), then the JSON
+    /// file named by `--config` or `LOYALTY_CONFIG`, then the defaults.
+    static func load(
+        options: GlobalOptions, flags: [AbsoluteConfigKey: ConfigValue] = [:],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> Settings {
+        var providers: [any ConfigProvider] = []
+        var flagValues = flags
+        if let url = options.databaseURL { flagValues["database.url"] = ConfigValue(.string(url), isSecret: true) }
+        if let home = options.home { flagValues["home"] = ConfigValue(.string(home), isSecret: false) }
+        if let level = options.logLevel { flagValues["log.level"] = ConfigValue(.string(level), isSecret: false) }
+        providers.append(InMemoryProvider(name: "flags", values: flagValues))
+        providers.append(
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["LOYALTY_DATABASE_URL"]))
+                .prefixKeys(with: "loyalty"))
+        if let file = options.config ?? environment["LOYALTY_CONFIG"] {
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw LoyaltyError(.configuration, "configuration file \(file) does not exist")
+            }
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
+            } catch {
+                throw LoyaltyError(.configuration, "cannot read configuration file \(file): \(error)")
+            }
+        }
+        return try Settings(reader: ConfigReader(providers: providers))
+    }
+
+    init(reader config: ConfigReader) throws {
+        databaseURL = try config.string(forKey: "database.url", isSecret: true).map { try DatabaseURL(parsing: $0) }
+        poolSize = config.int(forKey: "database.pool-size", default: 8)
+        guard (1...200).contains(poolSize) else {
+            throw LoyaltyError(.configuration, "database.pool-size must be 1...200")
+        }
+        home = config.string(forKey: "home", default: ".loyalty")
+        postgresBinDirectory = config.string(forKey: "pg.bin")
+        postgresUser = config.string(forKey: "pg.user")
+        logLevel = config.string(forKey: "log.level", default: "info")
+
+        defaultRegion = try PhoneNumber.Region(code: config.string(forKey: "phone.default-region", default: "US"))
+        let rates = try config.stringArray(forKey: "earn.rates", default: []).map { try EarnRate(parsing: $0) }
+        earnRates = EarnRates(rates)
+
+        let (host, port) = try Self.hostAndPort(config.string(forKey: "listen", default: "127.0.0.1:7470"))
+        server = ServerConfiguration(
+            host: host, port: port,
+            maximumLineLength: config.int(forKey: "server.max-line-length", default: 8192),
+            idleTimeout: .seconds(config.int(forKey: "server.idle-timeout-seconds", default: 300)),
+            requestTimeout: .seconds(config.int(forKey: "server.request-timeout-seconds", default: 10)),
+            shutdownGracePeriod: .seconds(config.int(forKey: "server.shutdown-grace-seconds", default: 10)),
+            earnRates: earnRates, defaultRegion: defaultRegion)
+        guard (64...1_048_576).contains(server.maximumLineLength) else {
+            throw LoyaltyError(.configuration, "server.max-line-length must be 64...1048576")
+        }
+    }
+
+    /// Parses `host:port`, `[v6]:port` or `:port`.
+    static func hostAndPort(_ text: String) throws(LoyaltyError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            throw LoyaltyError(.configuration, "listen address must be host:port, got '\(text)'")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}

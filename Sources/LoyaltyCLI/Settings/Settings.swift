@@ -1,0 +1,20 @@
+import LoyaltyCore
+import LoyaltyServer
+import LoyaltyStore
+
+/// Everything the CLI and the server are configured with, read once at start from flags, environment
+/// variables (`LOYALTY_…`) and an optional JSON file, in that order of precedence.
+struct Settings: Sendable {
+    /// `LOYALTY_DATABASE_URL`: an external PostgreSQL. Unset: the embedded cluster under `home`.
+    var databaseURL: DatabaseURL?
+    var poolSize: Int
+    /// `LOYALTY_HOME`: the state directory (embedded cluster, socket). Default `./.loyalty`.
+    var home: String
+    /// `LOYALTY_PG_BIN`, `LOYALTY_PG_USER`: where the PostgreSQL binaries are; which user runs them when we are root.
+    var postgresBinDirectory: String?
+    var postgresUser: String?
+    var server: ServerConfiguration
+    var earnRates: EarnRates
+    var defaultRegion: PhoneNumber.Region
+    var logLevel: String
+}

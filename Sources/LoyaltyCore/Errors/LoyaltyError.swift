@@ -1,0 +1,69 @@
+/// An error with a stable machine-readable code and a human message.
+///
+/// The code is what terminals and scripts branch on (it is the protocol's `ERR CODE`
+/// and the CLI's error prefix); the message is for people and may change wording.
+/// Modelled as a struct rather than an enum so that new codes can be added without
+/// breaking anyone who switches over the existing ones.
+public struct LoyaltyError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable error code. Its raw value is an upper-case identifier such as `BAD_ARGUMENT`.
+    public struct Code: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension LoyaltyError.Code {
+    /// A request other than PING, HELP, QUIT or AUTH arrived before a successful AUTH.
+    public static let authRequired = Self(rawValue: "AUTH_REQUIRED")
+    /// The terminal is unknown, revoked, or the secret is wrong.
+    public static let authFailed = Self(rawValue: "AUTH_FAILED")
+    /// The verb is not part of the protocol.
+    public static let unknownCommand = Self(rawValue: "UNKNOWN_COMMAND")
+    /// The line could not be tokenised: bad quoting, invalid UTF-8, a malformed or repeated key.
+    public static let badRequest = Self(rawValue: "BAD_REQUEST")
+    /// A required argument is absent.
+    public static let missingArgument = Self(rawValue: "MISSING_ARGUMENT")
+    /// An argument is present but invalid (format, range, check digit, unknown key ...).
+    public static let badArgument = Self(rawValue: "BAD_ARGUMENT")
+    /// The member, entry or record named does not exist.
+    public static let notFound = Self(rawValue: "NOT_FOUND")
+    /// A record with the same unique value (email, phone, name) already exists.
+    public static let alreadyExists = Self(rawValue: "ALREADY_EXISTS")
+    /// The member is suspended or closed and cannot earn or redeem.
+    public static let memberInactive = Self(rawValue: "MEMBER_INACTIVE")
+    /// A redemption asks for more spendable points than the member has.
+    public static let insufficientPoints = Self(rawValue: "INSUFFICIENT_POINTS")
+    /// A reversal would take back more than the original earn awarded or refund more than was paid.
+    public static let reversalLimit = Self(rawValue: "REVERSAL_LIMIT")
+    /// The request id was already used by this terminal for a different request.
+    public static let idempotencyConflict = Self(rawValue: "IDEMPOTENCY_CONFLICT")
+    /// The request line is longer than the protocol allows; the connection is closed.
+    public static let lineTooLong = Self(rawValue: "LINE_TOO_LONG")
+    /// The database cannot be reached. Nothing was changed; the request is safe to retry.
+    public static let unavailable = Self(rawValue: "UNAVAILABLE")
+    /// An unexpected failure. Details are logged, never sent.
+    public static let `internal` = Self(rawValue: "INTERNAL")
+    /// The schema or configuration is not in a state the command can work with.
+    public static let configuration = Self(rawValue: "CONFIGURATION")
+}
+
+extension LoyaltyError {
+    public static func missingArgument(_ name: String) -> LoyaltyError {
+        LoyaltyError(.missingArgument, "missing argument \(name)")
+    }
+
+    public static func badArgument(_ name: String, _ reason: String) -> LoyaltyError {
+        LoyaltyError(.badArgument, "\(name): \(reason)")
+    }
+}

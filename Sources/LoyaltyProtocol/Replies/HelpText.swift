@@ -1,0 +1,25 @@
+/// The answer to `HELP`: one entry per verb with its arguments and what it does.
+///
+/// The server replies `.list([:], HelpText.entries)`. In `args`, `[x]` is optional, `a | b` is a choice,
+/// and `member|phone|email` means exactly one of the three.
+public enum HelpText {
+    public static let entries: [ReplyFields] = [
+        entry("PING", "", "check the connection; replies with the server time"),
+        entry("HELP", "", "list the commands"),
+        entry("QUIT", "", "close the connection"),
+        entry("AUTH", "terminal secret", "identify the terminal; required before member commands"),
+        entry("MEMBER", "member|phone|email", "look a member up"),
+        entry(
+            "ENROLL", "req first_name last_name [email] [phone] [birth_date] [consent_email] [consent_sms]",
+            "enrol a new member"),
+        entry("BALANCE", "member|phone|email", "a member's points and status"),
+        entry("HISTORY", "member|phone|email [limit]", "a member's latest ledger entries, newest first"),
+        entry("EARN", "req member|phone|email (amount currency | points) [receipt]", "award points for a purchase"),
+        entry("REDEEM", "req member|phone|email points [receipt]", "spend points"),
+        entry("REVERSE", "req (of | entry) [amount currency | points]", "take back an earlier EARN, fully or in part"),
+    ]
+
+    private static func entry(_ verb: String, _ arguments: String, _ about: String) -> ReplyFields {
+        ["verb": verb, "args": arguments, "about": about]
+    }
+}

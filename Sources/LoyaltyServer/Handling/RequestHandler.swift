@@ -1,0 +1,196 @@
+import Foundation
+import Logging
+import LoyaltyCore
+import LoyaltyProtocol
+import LoyaltyStore
+import NIOCore
+
+/// Turns one request line into one reply: parse, check the session, call the store, build the reply.
+/// Knows nothing about sockets, so it can be driven by tests and by the connection loop alike.
+public struct RequestHandler: Sendable {
+    let store: LoyaltyStore
+    let parser: RequestParser
+    let configuration: ServerConfiguration
+
+    public init(store: LoyaltyStore, configuration: ServerConfiguration) {
+        self.store = store
+        self.parser = RequestParser(defaultRegion: configuration.defaultRegion)
+        self.configuration = configuration
+    }
+
+    /// Handles one line. The session may move to `.closing` (QUIT, revoked terminal): the caller
+    /// writes the reply and then closes the connection.
+    public func handle(line: ByteBuffer, session: inout SessionState, logger: Logger) async -> Reply {
+        let request: Request
+        do {
+            request = try parser.parse(line)
+        } catch {
+            return .error(error)
+        }
+        switch session.decide(request) {
+        case .ignore:
+            return .error(LoyaltyError(.unavailable, "connection is closing"))
+        case .requireAuth:
+            return .error(LoyaltyError(.authRequired, "AUTH terminal=... secret=... first"))
+        case .handle(let terminalID):
+            do {
+                return try await handle(request, terminalID: terminalID, session: &session, logger: logger)
+            } catch {
+                if error.code == .authFailed, terminalID != nil {
+                    // The terminal was revoked while connected: refuse and hang up.
+                    session.terminalRevoked()
+                }
+                if error.code == .internal || error.code == .unavailable {
+                    logger.warning("request failed", metadata: ["verb": "\(request.verb)", "code": "\(error.code)"])
+                }
+                return .error(error)
+            }
+        }
+    }
+
+    private func handle(_ request: Request, terminalID: Int64?, session: inout SessionState, logger: Logger)
+        async throws(LoyaltyError) -> Reply
+    {
+        switch request {
+        case .ping:
+            return .ok(["time": Self.timestamp(Date())])
+        case .help:
+            return .list([:], HelpText.entries)
+        case .quit:
+            session.close()
+            return .ok(["bye": "1"])
+        case .auth(let name, let secret):
+            do {
+                let terminal = try await withTimeout { try await store.authenticate(terminal: name, secret: secret) }
+                session.authenticated(terminalID: terminal.id, terminal: terminal.name, store: terminal.storeCode)
+                var fields: ReplyFields = ["terminal": terminal.name]
+                fields.append("store", terminal.storeCode)
+                return .ok(fields)
+            } catch {
+                session.authenticationFailed()
+                if error.code == .authFailed {
+                    logger.notice("AUTH failed", metadata: ["terminal": "\(name)"])
+                }
+                throw error
+            }
+        default:
+            guard let terminalID else { throw LoyaltyError(.authRequired, "AUTH first") }
+            return try await handleAuthenticated(request, terminalID: terminalID)
+        }
+    }
+
+    private func handleAuthenticated(_ request: Request, terminalID: Int64) async throws(LoyaltyError) -> Reply {
+        switch request {
+        case .member(let reference):
+            let card = try await withTimeout { try await store.memberCard(reference, terminal: terminalID) }
+            return .ok([
+                "member": card.number, "first_name": card.firstName, "last_name": card.lastName,
+                "status": card.status.rawValue, "points": String(card.points), "since": card.since,
+            ])
+        case .balance(let reference):
+            let card = try await withTimeout { try await store.memberCard(reference, terminal: terminalID) }
+            return .ok(["member": card.number, "points": String(card.points), "status": card.status.rawValue])
+        case .history(let reference, let limit):
+            let history = try await withTimeout { try await store.history(reference, limit: limit, terminal: terminalID) }
+            return .list(["member": history.member], history.entries.map(Self.historyFields))
+        case .enroll(let enroll):
+            let member = NewMember(
+                firstName: enroll.firstName, lastName: enroll.lastName, email: enroll.email, phone: enroll.phone,
+                birthDate: enroll.birthDate, emailConsent: enroll.emailConsent, smsConsent: enroll.smsConsent)
+            let origin = try origin(terminalID, enroll.requestID, request)
+            let result = try await withTimeout { try await store.enroll(member, origin: origin) }
+            return .ok(["member": result.member, "status": result.status, "points": String(result.points)])
+        case .earn(let earn):
+            let origin = try origin(terminalID, earn.requestID, request)
+            let (points, purchase): (Int64, Money?) =
+                switch earn.basis {
+                case .purchase(let amount): (configuration.earnRates.points(for: amount), amount)
+                case .points(let points): (points, nil)
+                }
+            let result = try await withTimeout {
+                try await store.earn(earn.member, points: points, purchase: purchase, receipt: earn.receipt, origin: origin)
+            }
+            return .ok(Self.ledgerFields(result, ("earned", result.earned)))
+        case .redeem(let redeem):
+            let origin = try origin(terminalID, redeem.requestID, request)
+            let result = try await withTimeout {
+                try await store.redeem(redeem.member, points: redeem.points, receipt: redeem.receipt, origin: origin)
+            }
+            return .ok(Self.ledgerFields(result, ("redeemed", result.redeemed)))
+        case .reverse(let reverse):
+            let origin = try origin(terminalID, reverse.requestID, request)
+            let result = try await withTimeout {
+                try await store.reverse(earn: reverse.original, extent: reverse.extent, origin: origin)
+            }
+            var fields: ReplyFields = ["member": result.member, "reversed": String(result.reversed ?? 0)]
+            fields.append("shortfall", String(result.shortfall ?? 0))
+            fields.append("points", String(result.points))
+            fields.append("entry", result.entry.map(String.init))
+            return .ok(fields)
+        case .ping, .help, .quit, .auth:
+            throw LoyaltyError(.internal, "connection verb routed as a member verb")
+        }
+    }
+
+    private func origin(_ terminalID: Int64, _ requestID: RequestID, _ request: Request) throws(LoyaltyError) -> Origin {
+        guard let fingerprint = request.fingerprint else {
+            throw LoyaltyError(.internal, "mutating request without fingerprint")
+        }
+        return .terminal(id: terminalID, request: requestID, fingerprint: fingerprint)
+    }
+
+    /// Runs a store call with the request time-out. A call that times out may still commit; the
+    /// terminal's retry with the same `req` then gets the stored reply, so nothing is counted twice.
+    private func withTimeout<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T)
+        async throws(LoyaltyError) -> T
+    {
+        let timeout = configuration.requestTimeout
+        let outcome: Result<T, LoyaltyError> = await withTaskGroup(of: Result<T, LoyaltyError>?.self) { group in
+            group.addTask {
+                do {
+                    return .success(try await operation())
+                } catch let error as LoyaltyError {
+                    return .failure(error)
+                } catch {
+                    return .failure(LoyaltyError(.internal, "internal error"))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return Task.isCancelled ? nil : .failure(LoyaltyError(.unavailable, "database did not answer in time; retry"))
+            }
+            for await result in group {
+                if let result {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            return .failure(LoyaltyError(.unavailable, "request cancelled"))
+        }
+        return try outcome.get()
+    }
+
+    static func ledgerFields(_ result: LedgerResult, _ amount: (String, Int64?)) -> ReplyFields {
+        var fields: ReplyFields = ["member": result.member]
+        fields.append(amount.0, String(amount.1 ?? 0))
+        fields.append("points", String(result.points))
+        fields.append("entry", result.entry.map(String.init))
+        return fields
+    }
+
+    static func historyFields(_ entry: LedgerEntry) -> ReplyFields {
+        var fields: ReplyFields = [
+            "entry": String(entry.entry), "at": timestamp(entry.at), "kind": entry.kind, "points": String(entry.points),
+            "balance": String(entry.balance),
+        ]
+        fields.append("receipt", entry.receipt)
+        fields.append("reason", entry.reason)
+        if entry.shortfall > 0 { fields.append("shortfall", String(entry.shortfall)) }
+        return fields
+    }
+
+    /// UTC, ISO 8601 with seconds: `2026-11-23T10:00:00Z`.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}

@@ -1,0 +1,130 @@
+import Logging
+import LoyaltyProtocol
+import LoyaltyStore
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The TCP server that point-of-sale terminals talk to. A `Service`: run it in a `ServiceGroup`
+/// after the PostgreSQL client, so that on shutdown it drains while the database is still there.
+///
+/// Each connection is served by one task that reads a line, handles it, writes the reply and reads
+/// the next, so replies come in request order however many requests a terminal pipelines.
+public struct LoyaltyServer: Service {
+    let configuration: ServerConfiguration
+    let handler: RequestHandler
+    let logger: Logger
+    let eventLoopGroup: any EventLoopGroup
+    let onServerRunning: @Sendable (SocketAddress) async -> Void
+
+    /// - Parameter onServerRunning: called with the bound address once the server accepts connections
+    ///   (tests bind port 0 and learn the port here).
+    public init(
+        configuration: ServerConfiguration, store: LoyaltyStore, logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onServerRunning: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.handler = RequestHandler(store: store, configuration: configuration)
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+        self.onServerRunning = onServerRunning
+    }
+
+    public func run() async throws {
+        let maximumLineLength = configuration.maximumLineLength
+        let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)
+        let serverChannel = try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Accept many connections per event-loop tick: a store estate reconnects all at once.
+            .serverChannelOption(.maxMessagesPerRead, value: 64)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try pipeline.addHandler(IdleConnectionCloser())
+                    try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
+                    return try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+
+        guard let address = serverChannel.channel.localAddress else {
+            throw ServerError.noLocalAddress
+        }
+        logger.info("listening for terminals", metadata: ["address": "\(address)"])
+        await onServerRunning(address)
+
+        let registry = ConnectionRegistry()
+        let gracePeriod = configuration.shutdownGracePeriod
+        let listener = serverChannel.channel
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await serverChannel.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask {
+                            await serve(connection, registry: registry)
+                        }
+                    }
+                }
+                // The listener is closed; connections drain. Past the grace period, close them anyway.
+                group.addTask {
+                    try? await Task.sleep(for: gracePeriod)
+                    registry.closeAll()
+                }
+                while registry.count > 0, !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            logger.info("shutting down: no new connections, finishing requests in flight")
+            registry.beginShutdown()
+            listener.close(promise: nil)
+        }
+        logger.info("terminal server stopped")
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<Frame, ByteBuffer>, registry: ConnectionRegistry) async {
+        let channel = connection.channel
+        guard let id = registry.register(channel) else {
+            try? await connection.channel.close()
+            return
+        }
+        defer { registry.remove(id) }
+        var logger = self.logger
+        logger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var session = SessionState()
+                for try await frame in inbound {
+                    var reply = channel.allocator.buffer(capacity: 128)
+                    switch frame {
+                    case .tooLong:
+                        Reply.error(.init(.lineTooLong, "line longer than \(configuration.maximumLineLength) bytes"))
+                            .encode(into: &reply)
+                        try await outbound.write(reply)
+                        return
+                    case .line(let line):
+                        if RequestParser.isBlank(line) { continue }
+                        _ = registry.setBusy(id, true)
+                        if let terminal = session.terminalName { logger[metadataKey: "terminal"] = "\(terminal)" }
+                        let answer = await handler.handle(line: line, session: &session, logger: logger)
+                        answer.encode(into: &reply)
+                        try await outbound.write(reply)
+                        let shuttingDown = registry.setBusy(id, false)
+                        if session.isClosing || shuttingDown { return }
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+enum ServerError: Error {
+    case noLocalAddress
+}

@@ -1,0 +1,35 @@
+import LoyaltyCore
+
+/// Settings of the terminal server, read once at start.
+public struct ServerConfiguration: Sendable {
+    /// Address to listen on; port 0 picks a free port (tests).
+    public var host: String
+    public var port: Int
+    /// Longest request line accepted, without the LF.
+    public var maximumLineLength: Int
+    /// A connection that sends nothing for this long is closed.
+    public var idleTimeout: Duration
+    /// A request whose database call takes longer gets `ERR UNAVAILABLE`; a retry with the same `req`
+    /// is safe whatever happened to the first attempt.
+    public var requestTimeout: Duration
+    /// How long graceful shutdown waits for in-flight requests before closing connections anyway.
+    public var shutdownGracePeriod: Duration
+    public var earnRates: EarnRates
+    /// Region for phone numbers written without a country code.
+    public var defaultRegion: PhoneNumber.Region
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 7470, maximumLineLength: Int = 8192, idleTimeout: Duration = .seconds(300),
+        requestTimeout: Duration = .seconds(10), shutdownGracePeriod: Duration = .seconds(10),
+        earnRates: EarnRates = EarnRates(), defaultRegion: PhoneNumber.Region = .unitedStates
+    ) {
+        self.host = host
+        self.port = port
+        self.maximumLineLength = maximumLineLength
+        self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.earnRates = earnRates
+        self.defaultRegion = defaultRegion
+    }
+}

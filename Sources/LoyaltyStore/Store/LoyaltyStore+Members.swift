@@ -1,0 +1,259 @@
+import Foundation
+import LoyaltyCore
+import PostgresNIO
+
+extension LoyaltyStore {
+    /// Creates a member with a new card number and an empty point account.
+    public func enroll(_ member: NewMember, origin: Origin) async throws(LoyaltyError) -> EnrollResult {
+        try await runIdempotent {
+            try await decodeJSON(
+                EnrollResult.self,
+                from: client.query(
+                    """
+                    select loyalty_enroll(
+                        \(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
+                        \(member.firstName), \(member.lastName), \(member.email?.value), \(member.phone?.e164),
+                        \(member.birthDate?.description)::date, \(member.emailConsent), \(member.smsConsent),
+                        \(member.address.line1), \(member.address.line2), \(member.address.postalCode),
+                        \(member.address.city), \(member.address.country), \(member.preferredStore),
+                        \(member.sourceChannel), \(member.sourceCampaign), \(member.externalID), \(member.tags)
+                    )::text
+                    """,
+                    logger: logger
+                )
+            )
+        }
+    }
+
+    /// The till's view of a member. `terminal` makes a revoked terminal fail here too.
+    public func memberCard(_ member: MemberReference, terminal: Int64?) async throws(LoyaltyError) -> MemberCard {
+        try await run {
+            let rows = try await client.query(
+                """
+                select number, first_name, last_name, status, points, since::text
+                  from loyalty_member_card(\(terminal), \(member.kind), \(member.value))
+                """,
+                logger: logger
+            )
+            for try await (number, first, last, status, points, since) in rows.decode(
+                (String, String, String, String, Int64, String).self)
+            {
+                return MemberCard(
+                    number: number, firstName: first, lastName: last, status: MemberStatus(rawValue: status) ?? .closed,
+                    points: points, since: since)
+            }
+            throw LoyaltyError(.notFound, "no such member")
+        }
+    }
+
+    /// The full record, for administrators.
+    public func member(_ member: MemberReference) async throws(LoyaltyError) -> MemberRecord {
+        try await run {
+            let rows = try await client.query(
+                "\(unescaped: Self.memberRecordSelect) where m.id = loyalty_member_id(\(member.kind), \(member.value))",
+                logger: logger
+            )
+            guard let record = try await Self.memberRecords(from: rows).first else {
+                throw LoyaltyError(.notFound, "no such member")
+            }
+            return record
+        }
+    }
+
+    /// Members whose last or first name starts with `prefix` (case-insensitive), closed ones last.
+    public func findMembers(namePrefix prefix: String, limit: Int) async throws(LoyaltyError) -> [MemberRecord] {
+        let pattern = Self.likePrefix(prefix.lowercased())
+        return try await run {
+            let rows = try await client.query(
+                """
+                \(unescaped: Self.memberRecordSelect)
+                 where lower(m.last_name) like \(pattern) or lower(m.first_name) like \(pattern)
+                 order by m.status = 'closed', lower(m.last_name), lower(m.first_name), m.number
+                 limit \(limit)
+                """,
+                logger: logger
+            )
+            return try await Self.memberRecords(from: rows)
+        }
+    }
+
+    /// Applies changes to a member's record and audits them, in one statement.
+    public func updateMember(_ member: MemberReference, _ update: MemberUpdate, actor: String) async throws(LoyaltyError) -> MemberRecord {
+        guard !update.isEmpty else { throw LoyaltyError(.missingArgument, "nothing to update") }
+        let email = update.email.sqlPair
+        let phone = update.phone.sqlPair
+        let birth = update.birthDate.sqlPair
+        let line1 = update.addressLine1.sqlPair
+        let line2 = update.addressLine2.sqlPair
+        let postal = update.postalCode.sqlPair
+        let city = update.city.sqlPair
+        let country = update.country.sqlPair
+        let store = update.preferredStore.sqlPair
+        let external = update.externalID.sqlPair
+        try await run {
+            try await client.query(
+                """
+                with target as (
+                    select id from members where id = loyalty_member_id(\(member.kind), \(member.value)) and status <> 'closed'
+                    for update
+                ), changed as (
+                    update members m set
+                        first_name = coalesce(\(update.firstName), m.first_name),
+                        last_name = coalesce(\(update.lastName), m.last_name),
+                        email = case when \(email.0) then \(email.1?.value) else m.email end,
+                        phone = case when \(phone.0) then \(phone.1?.e164) else m.phone end,
+                        birth_date = case when \(birth.0) then \(birth.1?.description)::date else m.birth_date end,
+                        address_line1 = case when \(line1.0) then \(line1.1) else m.address_line1 end,
+                        address_line2 = case when \(line2.0) then \(line2.1) else m.address_line2 end,
+                        postal_code = case when \(postal.0) then \(postal.1) else m.postal_code end,
+                        city = case when \(city.0) then \(city.1) else m.city end,
+                        country = case when \(country.0) then \(country.1) else m.country end,
+                        preferred_store = case when \(store.0) then \(store.1) else m.preferred_store end,
+                        external_id = case when \(external.0) then \(external.1) else m.external_id end,
+                        email_consent = coalesce(\(update.emailConsent), m.email_consent),
+                        email_consent_at = case when \(update.emailConsent) is distinct from m.email_consent
+                                                 and \(update.emailConsent) is not null then now() else m.email_consent_at end,
+                        sms_consent = coalesce(\(update.smsConsent), m.sms_consent),
+                        sms_consent_at = case when \(update.smsConsent) is distinct from m.sms_consent
+                                               and \(update.smsConsent) is not null then now() else m.sms_consent_at end,
+                        tags = array(select distinct t from unnest(m.tags || \(update.addTags)::text[]) as t
+                                      where t <> all(\(update.removeTags)::text[]) order by t),
+                        updated_at = now()
+                      from target where m.id = target.id
+                    returning m.number
+                )
+                insert into audit_log (actor, action, subject, details)
+                select \(actor), 'member.update', number, \(update.auditSummary)::jsonb from changed
+                """,
+                logger: logger
+            )
+        }
+        let record = try await self.member(member)
+        guard record.status != .closed else { throw LoyaltyError(.memberInactive, "member is closed") }
+        return record
+    }
+
+    /// Suspends, reactivates or closes a member. Closing is final and frees the email and phone.
+    public func setMemberStatus(_ member: MemberReference, to status: MemberStatus, reason: String?, actor: String)
+        async throws(LoyaltyError) -> MemberRecord
+    {
+        let allowedFrom: [String] =
+            switch status {
+            case .active: ["suspended"]
+            case .suspended: ["active"]
+            case .closed: ["active", "suspended"]
+            }
+        let changed: String? = try await run {
+            let rows = try await client.query(
+                """
+                with changed as (
+                    update members set status = \(status.rawValue), updated_at = now(),
+                           closed_at = case when \(status.rawValue) = 'closed' then now() end
+                     where id = loyalty_member_id(\(member.kind), \(member.value)) and status = any(\(allowedFrom)::text[])
+                    returning number
+                ), audit as (
+                    insert into audit_log (actor, action, subject, details)
+                    select \(actor), 'member.' || \(status.auditVerb), number,
+                           jsonb_strip_nulls(jsonb_build_object('reason', \(reason))) from changed
+                )
+                select number from changed
+                """,
+                logger: logger
+            )
+            for try await number in rows.decode(String.self) { return number }
+            return nil
+        }
+        let record = try await self.member(member)
+        guard changed != nil else {
+            throw LoyaltyError(.badArgument, "member is \(record.status.rawValue); cannot \(status.auditVerb)")
+        }
+        return record
+    }
+
+    static let memberRecordSelect = """
+        select m.number, m.first_name, m.last_name, m.email, m.phone, m.birth_date::text,
+               m.address_line1, m.address_line2, m.postal_code, m.city, m.country, m.preferred_store,
+               m.source_channel, m.source_campaign, m.external_id, m.email_consent, m.email_consent_at,
+               m.sms_consent, m.sms_consent_at, m.tags, m.status, a.balance, m.created_at, m.updated_at, m.closed_at
+          from members m join point_accounts a on a.member_id = m.id
+        """
+
+    static func memberRecords(from rows: PostgresRowSequence) async throws -> [MemberRecord] {
+        var records: [MemberRecord] = []
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            records.append(
+                MemberRecord(
+                    number: try cells[0].decode(String.self),
+                    firstName: try cells[1].decode(String.self),
+                    lastName: try cells[2].decode(String.self),
+                    email: try cells[3].decode(String?.self),
+                    phone: try cells[4].decode(String?.self),
+                    birthDate: try cells[5].decode(String?.self),
+                    addressLine1: try cells[6].decode(String?.self),
+                    addressLine2: try cells[7].decode(String?.self),
+                    postalCode: try cells[8].decode(String?.self),
+                    city: try cells[9].decode(String?.self),
+                    country: try cells[10].decode(String?.self),
+                    preferredStore: try cells[11].decode(String?.self),
+                    sourceChannel: try cells[12].decode(String?.self),
+                    sourceCampaign: try cells[13].decode(String?.self),
+                    externalID: try cells[14].decode(String?.self),
+                    emailConsent: try cells[15].decode(Bool.self),
+                    emailConsentAt: try cells[16].decode(Date?.self),
+                    smsConsent: try cells[17].decode(Bool.self),
+                    smsConsentAt: try cells[18].decode(Date?.self),
+                    tags: try cells[19].decode([String].self),
+                    status: MemberStatus(rawValue: try cells[20].decode(String.self)) ?? .closed,
+                    points: try cells[21].decode(Int64.self),
+                    createdAt: try cells[22].decode(Date.self),
+                    updatedAt: try cells[23].decode(Date.self),
+                    closedAt: try cells[24].decode(Date?.self)
+                ))
+        }
+        return records
+    }
+
+    /// A LIKE pattern matching values that start with `prefix`, with LIKE's wildcards escaped.
+    static func likePrefix(_ prefix: String) -> String {
+        var escaped = ""
+        for character in prefix {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped + "%"
+    }
+}
+
+extension MemberStatus {
+    var auditVerb: String {
+        switch self {
+        case .active: "activate"
+        case .suspended: "suspend"
+        case .closed: "close"
+        }
+    }
+}
+
+extension MemberUpdate {
+    /// Which fields changed, for the audit log (names only for personal data).
+    var auditSummary: String {
+        var fields: [String] = []
+        if firstName != nil { fields.append("first_name") }
+        if lastName != nil { fields.append("last_name") }
+        if email != .keep { fields.append("email") }
+        if phone != .keep { fields.append("phone") }
+        if birthDate != .keep { fields.append("birth_date") }
+        if addressLine1 != .keep || addressLine2 != .keep || postalCode != .keep || city != .keep || country != .keep {
+            fields.append("address")
+        }
+        if preferredStore != .keep { fields.append("preferred_store") }
+        if externalID != .keep { fields.append("external_id") }
+        if let emailConsent { fields.append(emailConsent ? "email_consent:granted" : "email_consent:withdrawn") }
+        if let smsConsent { fields.append(smsConsent ? "sms_consent:granted" : "sms_consent:withdrawn") }
+        if !addTags.isEmpty { fields.append("tags+:" + addTags.joined(separator: ",")) }
+        if !removeTags.isEmpty { fields.append("tags-:" + removeTags.joined(separator: ",")) }
+        let quoted = fields.map { "\"" + $0.replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: "") + "\"" }
+        return "{\"changed\": [" + quoted.joined(separator: ", ") + "]}"
+    }
+}

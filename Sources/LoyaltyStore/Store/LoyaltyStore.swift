@@ -1,0 +1,39 @@
+import Logging
+import LoyaltyCore
+import PostgresNIO
+
+/// The one place that speaks SQL. Every method is one statement or one call of a SQL function, so that
+/// a till request costs one round trip and runs as one transaction.
+///
+/// Errors thrown are ``LoyaltyError``s: PostgreSQL errors are mapped to protocol codes by
+/// ``StoreErrorMapping`` and nothing else leaves this type.
+public struct LoyaltyStore: Sendable {
+    public let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Runs a query and maps any failure to a ``LoyaltyError``.
+    func run<Result>(_ body: () async throws -> Result) async throws(LoyaltyError) -> Result {
+        do {
+            return try await body()
+        } catch {
+            throw StoreErrorMapping.map(error, logger: logger)
+        }
+    }
+
+    /// Runs a mutating call; when a concurrent duplicate of the same terminal request committed first
+    /// (the idempotency record's primary key was taken), runs it once more so that it replays.
+    func runIdempotent<Result>(_ body: () async throws -> Result) async throws(LoyaltyError) -> Result {
+        do {
+            return try await body()
+        } catch where StoreErrorMapping.isConcurrentDuplicateRequest(error) {
+            return try await run(body)
+        } catch {
+            throw StoreErrorMapping.map(error, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Logging
+import LoyaltyCore
+import PostgresNIO
+
+/// Maps PostgreSQL failures to the service's stable error codes. The one place that knows SQLSTATEs
+/// and constraint names.
+enum StoreErrorMapping {
+    /// SQLSTATEs raised by the functions in `sql/migrations` (class `LY`).
+    static let functionCodes: [String: LoyaltyError.Code] = [
+        "LY400": .badArgument,
+        "LY401": .authFailed,
+        "LY402": .insufficientPoints,
+        "LY404": .notFound,
+        "LY409": .alreadyExists,
+        "LY410": .memberInactive,
+        "LY422": .reversalLimit,
+        "LY428": .idempotencyConflict,
+    ]
+
+    /// Unique constraints and what a violation means to a person.
+    static let uniqueConstraints: [String: String] = [
+        "members_email_open": "a member with this email already exists",
+        "members_phone_open": "a member with this phone number already exists",
+        "members_external_id_key": "a member with this external id already exists",
+        "terminals_name_key": "a terminal with this name already exists",
+    ]
+
+    static func map(_ error: any Error, logger: Logger) -> LoyaltyError {
+        if let error = error as? LoyaltyError { return error }
+        if let error = error as? PostgresTransactionError {
+            return map(error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError
+                ?? LoyaltyError(.internal, "transaction failed"), logger: logger)
+        }
+        guard let error = error as? PSQLError else {
+            if error is CancellationError { return LoyaltyError(.unavailable, "request cancelled") }
+            logger.error("unexpected store failure", metadata: ["error": "\(String(reflecting: error))"])
+            return LoyaltyError(.internal, "internal error")
+        }
+        guard error.code == .server, let info = error.serverInfo, let state = info[.sqlState] else {
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown,
+                .queryCancelled:
+                return LoyaltyError(.unavailable, "database unavailable; nothing was changed, retry")
+            default:
+                logger.error("unexpected PostgreSQL client failure", metadata: ["error": "\(String(reflecting: error))"])
+                return LoyaltyError(.internal, "internal error")
+            }
+        }
+        let message = info[.message] ?? "database error"
+        if let code = functionCodes[state] {
+            return LoyaltyError(code, message)
+        }
+        switch state {
+        case "23505":
+            let constraint = info[.constraintName] ?? ""
+            return LoyaltyError(.alreadyExists, uniqueConstraints[constraint] ?? "already exists")
+        case "23514" where info[.constraintName] == "point_accounts_balance_check":
+            return LoyaltyError(.insufficientPoints, "not enough points")
+        case "23514", "23502", "22001", "22003", "22P02", "22007", "22008":
+            logger.debug("constraint refused input", metadata: ["sqlstate": "\(state)", "message": "\(message)"])
+            return LoyaltyError(.badArgument, "value refused by the database (\(info[.constraintName] ?? state))")
+        case "LY405":
+            return LoyaltyError(.internal, message)
+        case let state where state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300":
+            return LoyaltyError(.unavailable, "database unavailable; nothing was changed, retry")
+        case "40001", "40P01":
+            return LoyaltyError(.unavailable, "database conflict; nothing was changed, retry")
+        default:
+            logger.error("unexpected PostgreSQL error", metadata: ["sqlstate": "\(state)", "message": "\(message)"])
+            return LoyaltyError(.internal, "internal error")
+        }
+    }
+
+    /// Whether the failure is the idempotency record of the same terminal request being taken by a
+    /// concurrent duplicate that committed first.
+    static func isConcurrentDuplicateRequest(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let info = error.serverInfo else { return false }
+        return info[.sqlState] == "23505" && info[.constraintName] == "terminal_requests_pkey"
+    }
+}

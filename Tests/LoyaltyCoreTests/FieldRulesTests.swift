@@ -1,0 +1,24 @@
+import LoyaltyCore
+import Testing
+
+@Suite("FieldRules")
+struct FieldRulesTests {
+    @Test("trims and limits free text")
+    func text() throws {
+        #expect(try FieldRules.text("  Anna  ", field: "first_name") == "Anna")
+        #expect(try FieldRules.text("", field: "first_name") == "")
+        #expect(try FieldRules.text(String(repeating: "é", count: 100), field: "last_name").count == 100)
+        expectError(.badArgument) { () throws(LoyaltyError) in
+            try FieldRules.text(String(repeating: "é", count: 101), field: "last_name")
+        }
+        let error = expectError(.badArgument) { () throws(LoyaltyError) in try FieldRules.text("An\nna", field: "first_name") }
+        #expect(error?.message.hasPrefix("first_name:") == true)
+    }
+
+    @Test("tags are lower-cased and restricted")
+    func tags() throws {
+        #expect(try FieldRules.tag(" VIP-2026 ") == "vip-2026")
+        expectError(.badArgument) { () throws(LoyaltyError) in try FieldRules.tag("a b") }
+        expectError(.badArgument) { () throws(LoyaltyError) in try FieldRules.tag("") }
+    }
+}

@@ -1,0 +1,48 @@
+import LoyaltyCore
+import Testing
+
+@Suite("MemberReference")
+struct MemberReferenceTests {
+    static let germany = try! PhoneNumber.Region(code: "DE")
+
+    @Test(
+        "recognises numbers, emails and phones",
+        arguments: [
+            ("0000000018", "number", "0000000018"), ("799 273 9875", "number", "7992739875"),
+            ("Anna@Example.com", "email", "anna@example.com"), ("0151 1234 5678", "phone", "+4915112345678"),
+            ("+49 151 1234 5678", "phone", "+4915112345678"), ("0000000019x", "phone", ""),
+        ])
+    func recognises(text: String, kind: String, value: String) throws {
+        if value.isEmpty {
+            expectError(.badArgument) { () throws(LoyaltyError) in
+                try MemberReference(parsing: text, defaultRegion: Self.germany)
+            }
+            return
+        }
+        let reference = try MemberReference(parsing: text, defaultRegion: Self.germany)
+        #expect(reference.kind == kind)
+        #expect(reference.value == value)
+        #expect(reference.description == "\(kind)=\(value)")
+    }
+
+    @Test("ten digits with a wrong check digit are a mistyped card, not a phone")
+    func mistypedCard() {
+        let error = expectError(.badArgument) { () throws(LoyaltyError) in
+            try MemberReference(parsing: "1234567890", defaultRegion: Self.germany)
+        }
+        #expect(error?.message.contains("check digit") == true)
+    }
+
+    @Test("ten digits starting with 0 and failing the check digit may be a national phone number")
+    func nationalPhone() throws {
+        #expect(try MemberReference(parsing: "0301234567", defaultRegion: Self.germany) == .phone(PhoneNumber(parsing: "+49301234567", defaultRegion: Self.germany)))
+    }
+
+    @Test("a bad email is reported as an email")
+    func badEmail() {
+        let error = expectError(.badArgument) { () throws(LoyaltyError) in
+            try MemberReference(parsing: "anna@", defaultRegion: Self.germany)
+        }
+        #expect(error?.message.hasPrefix("email:") == true)
+    }
+}

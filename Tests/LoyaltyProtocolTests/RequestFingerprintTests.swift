@@ -1,0 +1,78 @@
+import LoyaltyCore
+import LoyaltyProtocol
+import Testing
+
+@Suite("Request.fingerprint")
+struct RequestFingerprintTests {
+    static let parser = RequestParser(defaultRegion: try! PhoneNumber.Region(code: "DE"))
+
+    private static func fingerprint(_ line: String) throws(LoyaltyError) -> String? {
+        try parser.parse(line).fingerprint
+    }
+
+    @Test(
+        "is the same for lines that mean the same",
+        arguments: [
+            ("EARN req=1 member=0000000018 amount=25.00 currency=EUR", "earn currency=eur amount=25.0 member=\"000 000 0018\" req=2"),
+            ("EARN req=1 member=0000000018 amount=25 currency=EUR", "EARN req=1 member=0000000018 amount=0025.00 currency=EUR"),
+            ("EARN req=1 phone=\"0151 1234 5678\" points=5", "EARN phone=+4915112345678 points=5 req=other"),
+            ("EARN req=1 email=Anna@Example.com points=5 receipt=R1", "EARN req=1 email=anna@example.com receipt=R1 points=5"),
+            ("REDEEM req=1 member=0000000018 points=10", "redeem points=10 member=0000000018 req=9"),
+            ("REVERSE req=1 of=T1-1", "REVERSE of=T1-1 req=2"),
+            ("REVERSE req=1 entry=7 amount=5.5 currency=EUR", "REVERSE req=1 entry=07 amount=5.50 currency=eur"),
+            ("ENROLL req=1 first_name=Anna last_name=Berg email=ANNA@example.com consent_sms=0",
+             "ENROLL last_name=\" Berg \" first_name=Anna req=2 email=anna@example.com consent_email=no"),
+            ("ENROLL req=1 first_name=Anna last_name=Berg consent_email=yes phone=015112345678",
+             "ENROLL req=1 first_name=Anna last_name=Berg consent_email=1 phone=\"+49 151 1234 5678\""),
+        ])
+    func same(first: String, second: String) throws {
+        let a = try Self.fingerprint(first)
+        #expect(a != nil)
+        #expect(a == (try Self.fingerprint(second)))
+    }
+
+    @Test(
+        "differs for lines that mean something else",
+        arguments: [
+            ("EARN req=1 member=0000000018 amount=25.00 currency=EUR", "EARN req=1 member=0000000018 amount=25.01 currency=EUR"),
+            ("EARN req=1 member=0000000018 amount=25 currency=EUR", "EARN req=1 member=0000000018 amount=25 currency=USD"),
+            ("EARN req=1 member=0000000018 amount=25 currency=EUR", "EARN req=1 member=7992739875 amount=25 currency=EUR"),
+            ("EARN req=1 member=0000000018 amount=25 currency=EUR", "EARN req=1 member=0000000018 points=25"),
+            ("EARN req=1 member=0000000018 amount=2500 currency=JPY", "EARN req=1 member=0000000018 amount=25.00 currency=EUR"),
+            ("EARN req=1 member=0000000018 points=5", "EARN req=1 member=0000000018 points=5 receipt=R1"),
+            ("EARN req=1 member=0000000018 points=5 receipt=R1", "EARN req=1 member=0000000018 points=5 receipt=r1"),
+            ("EARN req=1 member=0000000018 points=5", "REDEEM req=1 member=0000000018 points=5"),
+            ("REDEEM req=1 member=0000000018 points=5", "REDEEM req=1 member=0000000018 points=6"),
+            ("REVERSE req=1 of=T1-1", "REVERSE req=1 of=T1-2"),
+            ("REVERSE req=1 of=7", "REVERSE req=1 entry=7"),
+            ("REVERSE req=1 entry=7", "REVERSE req=1 entry=7 points=1"),
+            ("REVERSE req=1 entry=7 points=100", "REVERSE req=1 entry=7 amount=1 currency=EUR"),
+            ("ENROLL req=1 first_name=Anna last_name=Berg", "ENROLL req=1 first_name=anna last_name=Berg"),
+            ("ENROLL req=1 first_name=Anna last_name=Berg", "ENROLL req=1 first_name=Anna last_name=Berg consent_sms=1"),
+            ("ENROLL req=1 first_name=\"Anna last_name=Berg\" last_name=X", "ENROLL req=1 first_name=Anna last_name=\"Berg last_name=X\""),
+            ("ENROLL req=1 first_name=Anna last_name=Berg birth_date=1985-07-14", "ENROLL req=1 first_name=Anna last_name=Berg"),
+        ])
+    func differs(first: String, second: String) throws {
+        #expect(try Self.fingerprint(first) != Self.fingerprint(second))
+    }
+
+    @Test("leaves out the request id and names members by kind", arguments: [
+        ("EARN req=secret-req-id member=0000000018 amount=25.00 currency=EUR", "EARN number=0000000018 amount=2500 currency=EUR"),
+        ("REVERSE req=1 of=T1 amount=1.5 currency=EUR", "REVERSE of=T1 amount=150 currency=EUR"),
+        ("REVERSE req=1 entry=3", "REVERSE entry=3 extent=full"),
+        ("REDEEM req=1 phone=015112345678 points=3 receipt=X", "REDEEM phone=+4915112345678 points=3 receipt=X"),
+        ("ENROLL req=1 first_name=\"Anna Maria\" last_name=Berg",
+         "ENROLL first_name=\"Anna Maria\" last_name=Berg consent_email=0 consent_sms=0"),
+    ])
+    func canonicalText(line: String, text: String) throws {
+        #expect(try Self.fingerprint(line) == text)
+    }
+
+    @Test("is nil for requests that change nothing", arguments: [
+        "PING", "HELP", "QUIT", "AUTH terminal=T secret=s", "MEMBER member=0000000018", "BALANCE member=0000000018",
+        "HISTORY member=0000000018 limit=5",
+    ])
+    func readOnly(line: String) throws {
+        #expect(try Self.fingerprint(line) == nil)
+    }
+}

@@ -1,0 +1,86 @@
+import Logging
+import LoyaltyServer
+import LoyaltyStore
+import NIOCore
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+
+/// A terminal server running on an ephemeral port against an isolated test database.
+public struct TestServer: Sendable {
+    public let port: Int
+    public let store: LoyaltyStore
+    public let database: TestDatabase
+
+    /// Opens a raw connection.
+    public func connect() async throws -> LineClient {
+        try await LineClient.connect(port: port)
+    }
+
+    /// Registers a terminal (as an administrator would) and returns its name and secret.
+    public func addTerminal(_ name: String = "till-1", store code: String? = "store-1") async throws -> (name: String, secret: String) {
+        let (terminal, secret) = try await store.addTerminal(name: name, storeCode: code, actor: "test")
+        return (terminal.name, secret)
+    }
+
+    /// A connection already authenticated as a new terminal of that name.
+    public func terminal(_ name: String = "till-1") async throws -> LineClient {
+        let (terminal, secret) = try await addTerminal(name)
+        let client = try await connect()
+        let reply = try await client.request("AUTH terminal=\(terminal) secret=\(secret)")
+        guard reply.hasPrefix("OK") else { throw TestServerError.authFailed(reply) }
+        return client
+    }
+}
+
+public enum TestServerError: Error {
+    case noPort
+    case authFailed(String)
+}
+
+/// Runs `body` with a live server on 127.0.0.1 and an ephemeral port; shuts it down gracefully afterwards.
+public func withTestServer<T: Sendable>(
+    database: TestDatabase? = nil,
+    configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
+    _ body: @Sendable (TestServer) async throws -> T
+) async throws -> T {
+    if let database {
+        return try await runTestServer(database: database, configure: configure, body)
+    }
+    return try await withTestDatabase { database in
+        try await runTestServer(database: database, configure: configure, body)
+    }
+}
+
+private func runTestServer<T: Sendable>(
+    database: TestDatabase, configure: @Sendable (inout ServerConfiguration) -> Void,
+    _ body: @Sendable (TestServer) async throws -> T
+) async throws -> T {
+    let store = LoyaltyStore(client: database.client, logger: database.logger)
+    var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+    configure(&configuration)
+    let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress.self)
+    let server = LoyaltyServer(
+        configuration: configuration, store: store, logger: database.logger,
+        onServerRunning: { address in continuation.yield(address) })
+    return try await testGracefulShutdown { trigger in
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await server.run()
+                return nil
+            }
+            var iterator = addresses.makeAsyncIterator()
+            guard let address = await iterator.next(), let port = address.port else { throw TestServerError.noPort }
+            let result: T
+            do {
+                result = try await body(TestServer(port: port, store: store, database: database))
+            } catch {
+                trigger.triggerGracefulShutdown()
+                try? await group.waitForAll()
+                throw error
+            }
+            trigger.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return result
+        }
+    }
+}

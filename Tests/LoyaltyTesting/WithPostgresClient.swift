@@ -1,0 +1,28 @@
+import Logging
+import LoyaltyStore
+import PostgresNIO
+
+/// Runs `body` with a running ``PostgresClient`` for `url` (its `run()` in a task beside the body), and shuts
+/// the client down afterwards, whether `body` returns or throws.
+@discardableResult
+public func withPostgresClient<T>(
+    _ url: DatabaseURL,
+    poolSize: Int = 4,
+    logger: Logger,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (PostgresClient) async throws -> T
+) async throws -> T {
+    let client = PostgresClient(configuration: url.clientConfiguration(poolSize: poolSize), backgroundLogger: logger)
+    let outcome: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await body(client))
+        } catch {
+            outcome = .failure(error)
+        }
+        group.cancelAll()
+        return outcome
+    }
+    return try outcome.get()
+}

@@ -1,0 +1,16 @@
+// The migrations in sql/migrations, embedded into the binary so that `loyalty` needs no files beside it.
+// Add a new migration here too: the list is the order they are applied in, and a test checks that it
+// names every file in the folder.
+
+/// One migration file: its name (`0001_foundation.sql`) and its SQL text.
+public struct SchemaFile: Sendable, Hashable {
+    public let name: String
+    public let sql: String
+}
+
+/// The schema's migrations, in the order they are applied.
+public enum LoyaltySchema {
+    public static let migrations: [SchemaFile] = [
+        SchemaFile(name: "0001_foundation.sql", sql: String(decoding: PackageResources._001_foundation_sql, as: UTF8.self)),
+    ]
+}
