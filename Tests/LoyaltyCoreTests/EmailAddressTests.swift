@@ -26,7 +26,7 @@ struct EmailAddressTests {
         arguments: [
             "", "   ", "anna", "anna@", "@example.com", "anna@example", "anna@@example.com", "an@na@example.com",
             "anna@.example.com", "anna@example.com.", "anna@example..com", "an na@example.com", "anna@exa mple.com",
-            "an\"na@example.com", "an\\na@example.com", "anna@example.com\u{7F}", "an\u{01}na@example.com",
+            "an\"na@example.com", "an\\na@example.com", "anna@example.com\u{7F}", "an\u{01}na@example.com", "an\u{85}na@example.com", "anna@exa\u{9B}mple.com",
         ])
     func refuses(text: String) {
         let error = expectError(.badArgument) { () throws(LoyaltyError) in try EmailAddress(parsing: text) }

@@ -82,7 +82,8 @@ struct ReversalTests {
             let member = try await db.newMember()
             _ = try await db.store.earn(member, points: 20, purchase: nil, receipt: nil, origin: admin)
             let redeem = try await db.store.redeem(member, points: 5, receipt: nil, origin: admin)
-            for entry in [try #require(redeem.entry), 999_999] {
+            let redeemEntry: Int64 = try #require(redeem.entry)
+            for entry: Int64 in [redeemEntry, 999_999] {
                 let error = await #expect(throws: LoyaltyError.self) {
                     try await db.store.reverse(earn: .entry(entry), extent: .full, origin: admin)
                 }

@@ -2,7 +2,8 @@ import NIOCore
 import NIOPosix
 
 /// A terminal for tests: a real TCP connection that sends request lines and reads reply lines.
-public actor LineClient {
+/// Use one client from one task at a time (like a till: one conversation per connection).
+public final class LineClient: @unchecked Sendable {
     private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>

@@ -14,12 +14,12 @@ extension TestPostgres {
         }
         let embedded: EmbeddedPostgres
         do {
-            let home = try makeTemporaryDirectory(prefix: "loyalty-test-")
-            ClusterCleanup.register(home: home)
+            let home = try makeTemporaryDirectory(prefix: "pg-")
             embedded = EmbeddedPostgres(home: home, logger: logger, binDirectory: environment["LOYALTY_PG_BIN"])
             try await embedded.start()
         } catch {
-            throw LoyaltyError(.configuration, "the tests need PostgreSQL, which could not be started: \(error)")
+            let reason = (error as? LoyaltyError)?.message ?? "\(error)"
+            throw LoyaltyError(.configuration, "the tests need PostgreSQL, which could not be started: \(reason)")
         }
         let url = embedded.databaseURL.withDatabase("postgres")
         let template = try await prepareTemplate(on: url, logger: logger)

@@ -4,6 +4,10 @@ import PostgresNIO
 
 /// Runs `body` with a running ``PostgresClient`` for `url` (its `run()` in a task beside the body), and shuts
 /// the client down afterwards, whether `body` returns or throws.
+///
+/// The client's background logging is limited to errors (unless `logger` is set lower than that, e.g. with
+/// `LOYALTY_TEST_LOG_LEVEL=debug`): the body may lease a connection before `run()` has started, which
+/// PostgresNIO reports as a harmless warning.
 @discardableResult
 public func withPostgresClient<T>(
     _ url: DatabaseURL,
@@ -12,7 +16,11 @@ public func withPostgresClient<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (PostgresClient) async throws -> T
 ) async throws -> T {
-    let client = PostgresClient(configuration: url.clientConfiguration(poolSize: poolSize), backgroundLogger: logger)
+    var backgroundLogger = logger
+    if backgroundLogger.logLevel > .debug { backgroundLogger.logLevel = .error }
+    let client = PostgresClient(
+        configuration: url.clientConfiguration(poolSize: poolSize), backgroundLogger: backgroundLogger
+    )
     let outcome: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
         let outcome: Result<T, any Error>

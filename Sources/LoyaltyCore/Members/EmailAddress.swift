@@ -17,7 +17,11 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         else {
             throw .badArgument(argument, "not an email address")
         }
-        guard trimmed.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0 != "\"" && $0 != "\\" }) else {
+        guard
+            trimmed.unicodeScalars.allSatisfy({
+                $0.value > 0x20 && $0.properties.generalCategory != .control && $0 != "\"" && $0 != "\\"
+            })
+        else {
             throw .badArgument(argument, "email address contains forbidden characters")
         }
         self.value = trimmed

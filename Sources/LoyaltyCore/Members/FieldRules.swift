@@ -6,7 +6,8 @@ public enum FieldRules {
         guard trimmed.count <= maximumLength else {
             throw .badArgument(field, "at most \(maximumLength) characters")
         }
-        guard trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+        // General category Cc: C0 controls, DEL and the C1 controls U+0080...U+009F.
+        guard trimmed.unicodeScalars.allSatisfy({ $0.properties.generalCategory != .control }) else {
             throw .badArgument(field, "contains control characters")
         }
         return trimmed

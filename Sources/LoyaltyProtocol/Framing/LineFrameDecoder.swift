@@ -28,12 +28,14 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         self.maximumLineLength = maximumLineLength
     }
 
+    /// Emits the next complete line (or ``Frame/tooLong``) and asks to be called again, or waits for more bytes.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let frame = nextFrame(from: &buffer) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(frame))
         return .continue
     }
 
+    /// At end of input or removal: delivers the complete lines left and drops an unterminated last line.
     public mutating func decodeLast(
         context: ChannelHandlerContext,
         buffer: inout ByteBuffer,

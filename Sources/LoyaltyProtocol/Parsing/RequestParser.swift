@@ -10,6 +10,7 @@ public struct RequestParser: Sendable {
     /// The region whose calling code is assumed for phone numbers written without one.
     public let defaultRegion: PhoneNumber.Region
 
+    /// - Parameter defaultRegion: the country assumed for national phone numbers (`0151 …`).
     public init(defaultRegion: PhoneNumber.Region) {
         self.defaultRegion = defaultRegion
     }

@@ -12,12 +12,14 @@ public struct TokenizedLine: Sendable, Hashable {
         /// The value after unquoting; may be empty (`key=` or `key=""`).
         public var value: String
 
+        /// An argument with a lower-case key and an unquoted value.
         public init(key: String, value: String) {
             self.key = key
             self.value = value
         }
     }
 
+    /// A line with the given verb (upper case) and arguments (keys lower case).
     public init(verb: String, arguments: [Argument]) {
         self.verb = verb
         self.arguments = arguments

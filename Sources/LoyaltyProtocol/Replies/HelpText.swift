@@ -3,6 +3,7 @@
 /// The server replies `.list([:], HelpText.entries)`. In `args`, `[x]` is optional, `a | b` is a choice,
 /// and `member|phone|email` means exactly one of the three.
 public enum HelpText {
+    /// One `verb=… args=… about=…` entry per verb, in the order of the protocol document.
     public static let entries: [ReplyFields] = [
         entry("PING", "", "check the connection; replies with the server time"),
         entry("HELP", "", "list the commands"),

@@ -6,7 +6,9 @@ import LoyaltyCore
 /// A list reply is an `OK count=N …` line, read with ``parse(_:)``, followed by N item lines,
 /// read with ``parseFields(_:)``.
 public enum ReplyLine: Sendable, Equatable {
+    /// `OK` and its fields; for a list header the fields start with `count`.
     case ok(ReplyFields)
+    /// `ERR CODE message`; the message may be empty.
     case error(code: String, message: String)
 
     /// The most fields a reply line may carry (replies are trusted more than requests).

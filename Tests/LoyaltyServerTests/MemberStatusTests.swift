@@ -1,0 +1,60 @@
+import LoyaltyCore
+import LoyaltyTesting
+import Testing
+
+@Suite("Member status at the till (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+struct MemberStatusTests {
+    @Test("a suspended member cannot earn or redeem (MEMBER_INACTIVE) but can be looked up; reactivated, they can")
+    func suspended() async throws {
+        try await withServer { server in
+            let till = try await server.till("till-1")
+            let member = try await till.enroll()
+            try await till.earn(member, points: 30)
+            try await server.setStatus(member, .suspended)
+
+            #expect(try await till.err("EARN req=s-1 member=\(member) amount=10.00 currency=EUR") == "MEMBER_INACTIVE")
+            #expect(try await till.err("EARN req=s-2 member=\(member) points=5") == "MEMBER_INACTIVE")
+            #expect(try await till.err("REDEEM req=s-3 member=\(member) points=5") == "MEMBER_INACTIVE")
+            #expect(try await till.ok("BALANCE member=\(member)") == ["member": member, "points": "30", "status": "suspended"])
+            #expect(try await till.ok("MEMBER member=\(member)")["status"] == "suspended")
+            #expect(try await server.entryCount(member) == 1)
+
+            try await server.setStatus(member, .active)
+            #expect(try await till.ok("EARN req=s-1 member=\(member) amount=10.00 currency=EUR")["points"] == "40")
+            #expect(try await till.ok("REDEEM req=s-3 member=\(member) points=5")["points"] == "35")
+        }
+    }
+
+    @Test("a closed member cannot earn or redeem, and their email no longer finds them")
+    func closed() async throws {
+        try await withServer { server in
+            let till = try await server.till("till-1")
+            let member = try await till.enroll("first_name=Ada last_name=Lovelace email=ada@example.com")
+            try await till.earn(member, points: 30)
+            try await server.setStatus(member, .closed)
+            #expect(try await till.err("EARN req=c-1 member=\(member) points=5") == "MEMBER_INACTIVE")
+            #expect(try await till.err("REDEEM req=c-2 member=\(member) points=5") == "MEMBER_INACTIVE")
+            #expect(try await till.ok("BALANCE member=\(member)")["status"] == "closed")
+            #expect(try await till.err("BALANCE email=ada@example.com") == "NOT_FOUND")
+            // The email is free for a new member.
+            let newcomer = try await till.enroll("first_name=Ada last_name=King email=ada@example.com")
+            #expect(newcomer != member)
+        }
+    }
+
+    @Test("a suspended member's earn cannot be reversed (MEMBER_INACTIVE), by of= or entry=")
+    func suspendedReversal() async throws {
+        try await withServer { server in
+            let till = try await server.till("till-1")
+            let member = try await till.enroll()
+            let earn = try await till.ok("EARN req=sale-1 member=\(member) amount=20.00 currency=EUR")
+            try await server.setStatus(member, .suspended)
+            // docs/protocol.md, REVERSE: "A suspended or closed member: ERR MEMBER_INACTIVE."
+            #expect(try await till.err("REVERSE req=undo-1 of=sale-1") == "MEMBER_INACTIVE")
+            #expect(try await till.err("REVERSE req=undo-2 entry=\(try earn.int("entry"))") == "MEMBER_INACTIVE")
+            #expect(try await till.err("REVERSE req=undo-3 of=sale-1 amount=5.00 currency=EUR") == "MEMBER_INACTIVE")
+            #expect(try await server.entryCount(member) == 1)
+            #expect(try await till.ok("BALANCE member=\(member)")["points"] == "20")
+        }
+    }
+}

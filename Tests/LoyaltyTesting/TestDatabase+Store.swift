@@ -1,0 +1,26 @@
+import LoyaltyCore
+import LoyaltyStore
+import PostgresNIO
+
+extension TestDatabase {
+    /// The store over this database.
+    public var store: LoyaltyStore { LoyaltyStore(client: client, logger: logger) }
+
+    /// A new active member with an empty account, created as an administrator would.
+    public func newMember(_ first: String = "Ada", _ last: String = "Lovelace", email: String? = nil) async throws -> MemberReference {
+        let result = try await store.enroll(
+            NewMember(firstName: first, lastName: last, email: try email.map { try EmailAddress(parsing: $0) }),
+            origin: .admin(actor: "test"))
+        return .number(try MemberNumber(parsing: result.member))
+    }
+
+    /// Runs a query that returns one integer (cast to int8 in SQL).
+    public func scalar(_ query: PostgresQuery) async throws -> Int64 {
+        for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return value }
+        throw TestDatabaseQueryError.noRow
+    }
+}
+
+public enum TestDatabaseQueryError: Error {
+    case noRow
+}
