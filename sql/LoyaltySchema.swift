@@ -12,5 +12,6 @@ public struct SchemaFile: Sendable, Hashable {
 public enum LoyaltySchema {
     public static let migrations: [SchemaFile] = [
         SchemaFile(name: "0001_foundation.sql", sql: String(decoding: PackageResources._001_foundation_sql, as: UTF8.self)),
+        SchemaFile(name: "0002_ledger_functions.sql", sql: String(decoding: PackageResources._002_ledger_functions_sql, as: UTF8.self)),
     ]
 }

@@ -83,8 +83,16 @@ public final class LineClient: @unchecked Sendable {
         try await readLine() == nil
     }
 
+    /// Closes the connection. A client that is dropped without `close()` is closed when it deinitialises.
     public func close() async {
+        outbound.finish()
         try? await channel.channel.close()
+    }
+
+    deinit {
+        // NIOAsyncChannel's writer must be finished before it goes away; a test may drop a client mid-conversation.
+        outbound.finish()
+        channel.channel.close(promise: nil)
     }
 }
 

@@ -8,13 +8,21 @@
 -- Every function returns jsonb: the stored result that a retry with the same request id gets back.
 
 -- The outcome stored for an earlier request with this id, or null. A different request under the
--- same id is refused.
+-- same id is refused, and so is every request of a revoked terminal, retries included.
+--
+-- Duplicates of one request can arrive at once (a till retrying on a new connection while its first
+-- attempt still runs). The transaction-scoped advisory lock on (terminal, request id) makes them take
+-- turns, so that a duplicate looks for the stored outcome only after the first attempt committed or
+-- rolled back; without it, a duplicate that started early would redo the work and could fail where
+-- the original succeeded (a redemption the balance covers once). Distinct requests rarely share a lock.
 create function loyalty_replay(p_terminal bigint, p_request text, p_verb text, p_fingerprint text)
 returns jsonb
-language plpgsql stable as $$
+language plpgsql as $$
 declare
     stored terminal_requests%rowtype;
 begin
+    perform loyalty_terminal_store(p_terminal);
+    perform pg_advisory_xact_lock((p_terminal % 2147483647)::int, hashtext(p_request));
     select * into stored from terminal_requests
      where terminal_id = p_terminal and request_id = p_request;
     if not found then
@@ -204,7 +212,6 @@ begin
         if result is not null then
             return result;
         end if;
-        perform loyalty_terminal_store(p_terminal);
     end if;
     if p_points is null or p_points <= 0 then
         raise exception 'points must be positive' using errcode = 'LY400';
@@ -293,7 +300,6 @@ begin
         if result is not null then
             return result;
         end if;
-        perform loyalty_terminal_store(p_terminal);
     end if;
     if p_amount_minor is not null and p_points is not null then
         raise exception 'give an amount or points, not both' using errcode = 'LY400';

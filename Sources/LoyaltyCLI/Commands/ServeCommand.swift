@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
     var migrate = false
 
     func run() async throws {
-        var runtime = try await CommandRuntime.make(options)
+        var runtime = try await CommandRuntime.make(options, defaultLogLevel: .info)
         if let listen {
             let (host, port) = try Settings.hostAndPort(listen)
             runtime = runtime.with(listen: host, port: port)

@@ -12,12 +12,19 @@ struct CommandRuntime: Sendable {
     let actor: String
     let output: Output
 
-    static func make(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
-        async throws -> CommandRuntime
-    {
+    static func make(
+        _ options: GlobalOptions, defaultLogLevel: Logger.Level = .warning,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> CommandRuntime {
         let settings = try await Settings.load(options: options, environment: environment)
         var logger = Logger(label: "loyalty")
-        logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
+        logger.logLevel = defaultLogLevel
+        if let name = settings.logLevel {
+            guard let level = Logger.Level(rawValue: name) else {
+                throw LoyaltyError(.configuration, "unknown log level \(name); use trace, debug, info, notice, warning or error")
+            }
+            logger.logLevel = level
+        }
         let actor = options.actor ?? environment["LOYALTY_ACTOR"] ?? Self.osUser()
         return CommandRuntime(settings: settings, logger: logger, actor: actor, output: Output(format: options.format))
     }
@@ -42,7 +49,11 @@ struct CommandRuntime: Sendable {
         var configuration = database.url.clientConfiguration(poolSize: min(settings.poolSize, 4))
         let applicationName = "loyalty-cli-\(ProcessInfo.processInfo.processIdentifier)"
         configuration.options.additionalStartupParameters.append(("application_name", applicationName))
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own chatter (including its harmless warning when a command's first query races the
+        // pool's start) is not the administrator's business unless they asked for debug output.
+        var backgroundLogger = logger
+        if backgroundLogger.logLevel > .debug { backgroundLogger.logLevel = .error }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
         let store = LoyaltyStore(client: client, logger: logger)
         let logger = self.logger
         let outcome: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in

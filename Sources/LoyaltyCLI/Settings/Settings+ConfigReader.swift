@@ -44,7 +44,7 @@ extension Settings {
         home = config.string(forKey: "home", default: ".loyalty")
         postgresBinDirectory = config.string(forKey: "pg.bin")
         postgresUser = config.string(forKey: "pg.user")
-        logLevel = config.string(forKey: "log.level", default: "info")
+        logLevel = config.string(forKey: "log.level")
 
         defaultRegion = try PhoneNumber.Region(code: config.string(forKey: "phone.default-region", default: "US"))
         let rates = try config.stringArray(forKey: "earn.rates", default: []).map { try EarnRate(parsing: $0) }

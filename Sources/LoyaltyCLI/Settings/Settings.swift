@@ -16,5 +16,6 @@ struct Settings: Sendable {
     var server: ServerConfiguration
     var earnRates: EarnRates
     var defaultRegion: PhoneNumber.Region
-    var logLevel: String
+    /// Unset: `info` for `serve`, `warning` for the admin commands, whose output is their answer.
+    var logLevel: String?
 }

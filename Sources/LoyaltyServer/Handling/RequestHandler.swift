@@ -36,7 +36,7 @@ public struct RequestHandler: Sendable {
             do {
                 return try await handle(request, terminalID: terminalID, session: &session, logger: logger)
             } catch {
-                if error.code == .authFailed, terminalID != nil {
+                if error.code == .authFailed, terminalID != nil, request.verb != "AUTH" {
                     // The terminal was revoked while connected: refuse and hang up.
                     session.terminalRevoked()
                 }
@@ -144,30 +144,7 @@ public struct RequestHandler: Sendable {
     private func withTimeout<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T)
         async throws(LoyaltyError) -> T
     {
-        let timeout = configuration.requestTimeout
-        let outcome: Result<T, LoyaltyError> = await withTaskGroup(of: Result<T, LoyaltyError>?.self) { group in
-            group.addTask {
-                do {
-                    return .success(try await operation())
-                } catch let error as LoyaltyError {
-                    return .failure(error)
-                } catch {
-                    return .failure(LoyaltyError(.internal, "internal error"))
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return Task.isCancelled ? nil : .failure(LoyaltyError(.unavailable, "database did not answer in time; retry"))
-            }
-            for await result in group {
-                if let result {
-                    group.cancelAll()
-                    return result
-                }
-            }
-            return .failure(LoyaltyError(.unavailable, "request cancelled"))
-        }
-        return try outcome.get()
+        try await Deadline.run(within: configuration.requestTimeout, operation).get()
     }
 
     static func ledgerFields(_ result: LedgerResult, _ amount: (String, Int64?)) -> ReplyFields {

@@ -98,8 +98,8 @@ extension LoyaltyStore {
                     for update
                 ), changed as (
                     update members m set
-                        first_name = coalesce(\(update.firstName), m.first_name),
-                        last_name = coalesce(\(update.lastName), m.last_name),
+                        first_name = coalesce(\(update.firstName)::text, m.first_name),
+                        last_name = coalesce(\(update.lastName)::text, m.last_name),
                         email = case when \(email.0) then \(email.1?.value) else m.email end,
                         phone = case when \(phone.0) then \(phone.1?.e164) else m.phone end,
                         birth_date = case when \(birth.0) then \(birth.1?.description)::date else m.birth_date end,
@@ -110,12 +110,12 @@ extension LoyaltyStore {
                         country = case when \(country.0) then \(country.1) else m.country end,
                         preferred_store = case when \(store.0) then \(store.1) else m.preferred_store end,
                         external_id = case when \(external.0) then \(external.1) else m.external_id end,
-                        email_consent = coalesce(\(update.emailConsent), m.email_consent),
-                        email_consent_at = case when \(update.emailConsent) is distinct from m.email_consent
-                                                 and \(update.emailConsent) is not null then now() else m.email_consent_at end,
-                        sms_consent = coalesce(\(update.smsConsent), m.sms_consent),
-                        sms_consent_at = case when \(update.smsConsent) is distinct from m.sms_consent
-                                               and \(update.smsConsent) is not null then now() else m.sms_consent_at end,
+                        email_consent = coalesce(\(update.emailConsent)::boolean, m.email_consent),
+                        email_consent_at = case when \(update.emailConsent)::boolean is distinct from m.email_consent
+                                                 and \(update.emailConsent)::boolean is not null then now() else m.email_consent_at end,
+                        sms_consent = coalesce(\(update.smsConsent)::boolean, m.sms_consent),
+                        sms_consent_at = case when \(update.smsConsent)::boolean is distinct from m.sms_consent
+                                               and \(update.smsConsent)::boolean is not null then now() else m.sms_consent_at end,
                         tags = array(select distinct t from unnest(m.tags || \(update.addTags)::text[]) as t
                                       where t <> all(\(update.removeTags)::text[]) order by t),
                         updated_at = now()
@@ -154,7 +154,7 @@ extension LoyaltyStore {
                 ), audit as (
                     insert into audit_log (actor, action, subject, details)
                     select \(actor), 'member.' || \(status.auditVerb), number,
-                           jsonb_strip_nulls(jsonb_build_object('reason', \(reason))) from changed
+                           jsonb_strip_nulls(jsonb_build_object('reason', \(reason)::text)) from changed
                 )
                 select number from changed
                 """,

@@ -87,7 +87,7 @@ extension LoyaltyStore {
             let rows = try await client.query(
                 """
                 select member, entry, at, kind, points, balance, receipt, reason, terminal, admin_actor, shortfall, reverses
-                  from loyalty_history(\(terminal), \(member.kind), \(member.value), \(limit))
+                  from loyalty_history(\(terminal)::bigint, \(member.kind), \(member.value), \(limit)::int)
                 """,
                 logger: logger
             )

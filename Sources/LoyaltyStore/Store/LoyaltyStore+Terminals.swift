@@ -7,7 +7,7 @@ extension LoyaltyStore {
     /// Registers a terminal and returns it with its secret. The secret is shown once: only its hash is stored.
     public func addTerminal(name: String, storeCode: String?, actor: String) async throws(LoyaltyError) -> (TerminalRecord, String) {
         let secret = TerminalSecret.generate()
-        let hash = TerminalSecret.hash(secret)
+        let hash = ByteBuffer(bytes: TerminalSecret.hash(secret))
         let record: TerminalRecord = try await run {
             let rows = try await client.query(
                 """
@@ -72,9 +72,9 @@ extension LoyaltyStore {
                 logger: logger
             )
             for try await (id, name, store, status, created, revoked, hash) in rows.decode(
-                (Int64, String, String?, String, Date, Date?, [UInt8]).self)
+                (Int64, String, String?, String, Date, Date?, ByteBuffer).self)
             {
-                return (TerminalRecord(id: id, name: name, storeCode: store, status: status, createdAt: created, revokedAt: revoked), hash)
+                return (TerminalRecord(id: id, name: name, storeCode: store, status: status, createdAt: created, revokedAt: revoked), Array(hash.readableBytesView))
             }
             return nil
         }

@@ -67,7 +67,7 @@ struct PointsCommand: AsyncParsableCommand {
             abstract: "Correct a balance with a new ledger entry (+N or -N). A reason is required.")
         @OptionGroup var options: GlobalOptions
         @Argument var member: String
-        @Option(help: "Signed number of points, e.g. 50 or -20.") var points: String
+        @Option(parsing: .unconditional, help: "Signed number of points, e.g. 50 or -20.") var points: String
         @Option(help: "Why (required, audited).") var reason: String
 
         func run() async throws {
