@@ -93,18 +93,21 @@ struct IdempotencyTests {
         }
     }
 
-    @Test("a refused request does not use up its req: after a top-up the same req succeeds")
-    func failedRequestIsNotRecorded() async throws {
+    @Test("a refusal is replayed like a success: after a top-up the same req is still refused, a new req succeeds")
+    func refusalIsReplayed() async throws {
         try await withServer { server in
             let till = try await server.till("till-1")
             let member = try await till.enroll()
             let redeem = "REDEEM req=redeem-1 member=\(member) points=30"
-            #expect(try await till.err(redeem) == "INSUFFICIENT_POINTS")
+            let refusal = try await till.request(redeem)
+            #expect(errorCode(refusal) == "INSUFFICIENT_POINTS")
             try await till.earn(member, points: 50)
-            let fields = try await till.ok(redeem)
-            #expect(fields["points"] == "20")
-            #expect(try await till.request(redeem) == (try await till.request(redeem)))
-            #expect(try await till.balance(member) == 20)
+            // docs/protocol.md: a refusal is the request's outcome; its retry gets it back unchanged.
+            #expect(try await till.request(redeem) == refusal)
+            #expect(try await till.err("REDEEM req=redeem-1 member=\(member) points=31") == "IDEMPOTENCY_CONFLICT")
+            #expect(try await till.balance(member) == 50)
+            #expect(try await till.ok("REDEEM req=redeem-2 member=\(member) points=30")["points"] == "20")
+            #expect(try await server.entryCount(member) == 2)
         }
     }
 

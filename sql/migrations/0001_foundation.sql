@@ -108,7 +108,11 @@ create table purchases (
     currency      text not null check (currency ~ '^[A-Z]{3}$'),
     purchased_at  timestamptz not null default now(),
     recorded_at   timestamptz not null default now(),
-    source        text not null default 'till' check (source in ('till', 'admin', 'import'))
+    source        text not null default 'till' check (source in ('till', 'admin', 'import')),
+    -- A sale, or the return (refund) of part or all of an earlier sale; amounts are positive either way.
+    kind                 text not null default 'sale' check (kind in ('sale', 'return')),
+    returns_purchase_id  bigint references purchases (id),
+    check ((kind = 'sale') = (returns_purchase_id is null))
 );
 -- The repeat-purchase tracker reads purchases per member in time order.
 create index purchases_member_time on purchases (member_id, purchased_at);
@@ -214,13 +218,15 @@ create trigger point_accounts_start_at_zero before insert on point_accounts
 
 -- Idempotency -----------------------------------------------------------------------------------
 
--- The outcome of every successful mutating terminal request, so that a retry with the same
--- request id gets the same reply. `fingerprint` is the canonical form of the request's meaning.
+-- The outcome of every mutating terminal request (a success or a business refusal), so that a retry
+-- with the same request id gets the same reply. `fingerprint` is the SHA-256 of the canonical form of
+-- the request's meaning: enough to tell a retry from another request, without keeping the personal
+-- data an ENROLL carries.
 create table terminal_requests (
     terminal_id  bigint not null references terminals (id),
     request_id   text not null check (length(request_id) between 1 and 64),
     verb         text not null,
-    fingerprint  text not null,
+    fingerprint  bytea not null check (length(fingerprint) = 32),
     result       jsonb not null,
     created_at   timestamptz not null default now(),
     primary key (terminal_id, request_id)
@@ -228,13 +234,17 @@ create table terminal_requests (
 
 create trigger terminal_requests_append_only before update or delete on terminal_requests
     for each row execute function refuse_change();
+create trigger terminal_requests_no_truncate before truncate on terminal_requests
+    for each statement execute function refuse_change();
 
 -- Audit log -------------------------------------------------------------------------------------
 
 create table audit_log (
     id        bigint generated always as identity primary key,
     at        timestamptz not null default now(),
+    -- Who says they acted (--actor, LOYALTY_ACTOR or the OS user) and the database role that did.
     actor     text not null check (length(actor) between 1 and 100),
+    db_user   text not null default session_user,
     action    text not null,
     subject   text,
     details   jsonb not null default '{}'

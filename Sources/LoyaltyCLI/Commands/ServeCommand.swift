@@ -29,8 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = runtime.logger
         let database = try await DatabaseLocation.open(settings: settings, logger: logger)
         do {
-            let client = PostgresClient(
-                configuration: database.url.clientConfiguration(poolSize: settings.poolSize), backgroundLogger: logger)
+            var configuration = database.url.clientConfiguration(poolSize: settings.poolSize)
+            configuration.limitStatements(to: settings.server.requestTimeout)
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let store = LoyaltyStore(client: client, logger: logger)
             let server = LoyaltyServer(configuration: settings.server, store: store, logger: logger)
             let policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent

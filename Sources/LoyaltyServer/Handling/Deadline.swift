@@ -26,7 +26,7 @@ enum Deadline {
             }
             let timer = Task {
                 do { try await Task.sleep(for: limit) } catch { return }
-                if race.finish(.failure(LoyaltyError(.unavailable, "database did not answer in time; retry"))) {
+                if race.finish(.failure(LoyaltyError(.unavailable, "database did not answer in time; the request may or may not have been applied: retry with the same req"))) {
                     work.cancel()
                 }
             }

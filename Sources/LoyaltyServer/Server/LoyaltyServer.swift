@@ -48,7 +48,7 @@ public struct LoyaltyServer: Service {
                     try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try pipeline.addHandler(IdleConnectionCloser())
                     try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
-                    return try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    return AcceptedConnection(try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel))
                 }
             }
 
@@ -64,7 +64,8 @@ public struct LoyaltyServer: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await serverChannel.executeThenClose { connections in
-                    for try await connection in connections {
+                    for try await accepted in connections {
+                        guard let connection = accepted.take() else { continue }
                         group.addTask {
                             await serve(connection, registry: registry)
                         }
@@ -91,7 +92,9 @@ public struct LoyaltyServer: Service {
     private func serve(_ connection: NIOAsyncChannel<Frame, ByteBuffer>, registry: ConnectionRegistry) async {
         let channel = connection.channel
         guard let id = registry.register(channel) else {
-            try? await connection.channel.close()
+            // Accepted while shutting down. Closing through executeThenClose finishes the channel's
+            // writer; dropping it unfinished would trap in NIO.
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         defer { registry.remove(id) }

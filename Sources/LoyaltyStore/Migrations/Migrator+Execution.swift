@@ -71,6 +71,9 @@ extension Migrator {
         }
         logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
         try await connection.query("begin", logger: logger)
+        // The server's pool limits statements to the till's request time-out; a migration may take longer.
+        try await connection.query("set local statement_timeout = 0", logger: logger)
+        try await connection.query("set local lock_timeout = 0", logger: logger)
         do {
             for statement in script.statements {
                 do {

@@ -117,9 +117,16 @@ extension LoyaltyStore {
         }
     }
 
+    /// Decodes a ledger function's outcome: the result, or the refusal it stored (thrown as its error).
     func decodeJSON<T: Decodable>(_ type: T.Type, from rows: PostgresRowSequence) async throws -> T {
         for try await text in rows.decode(String.self) {
-            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+            let data = Data(text.utf8)
+            let decoder = JSONDecoder()
+            if let refusal = try decoder.decode(StoredRefusal.self, from: data).refused {
+                throw StoreErrorMapping.map(
+                    sqlState: refusal.sqlstate, message: refusal.message, constraint: refusal.constraint, logger: logger)
+            }
+            return try decoder.decode(T.self, from: data)
         }
         throw LoyaltyError(.internal, "no result")
     }

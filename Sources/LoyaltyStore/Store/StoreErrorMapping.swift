@@ -40,31 +40,37 @@ enum StoreErrorMapping {
             switch error.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown,
                 .queryCancelled:
-                return LoyaltyError(.unavailable, "database unavailable; nothing was changed, retry")
+                return LoyaltyError(.unavailable, "database unavailable; retry with the same req")
             default:
                 logger.error("unexpected PostgreSQL client failure", metadata: ["error": "\(String(reflecting: error))"])
                 return LoyaltyError(.internal, "internal error")
             }
         }
-        let message = info[.message] ?? "database error"
+        return map(sqlState: state, message: info[.message] ?? "database error", constraint: info[.constraintName], logger: logger)
+    }
+
+    /// Maps a PostgreSQL error, raised or stored as a refusal by a ledger function, to a service error.
+    static func map(sqlState state: String, message: String, constraint: String?, logger: Logger) -> LoyaltyError {
         if let code = functionCodes[state] {
             return LoyaltyError(code, message)
         }
         switch state {
         case "23505":
-            let constraint = info[.constraintName] ?? ""
-            return LoyaltyError(.alreadyExists, uniqueConstraints[constraint] ?? "already exists")
-        case "23514" where info[.constraintName] == "point_accounts_balance_check":
+            return LoyaltyError(.alreadyExists, uniqueConstraints[constraint ?? ""] ?? "already exists")
+        case "23514" where constraint == "point_accounts_balance_check":
             return LoyaltyError(.insufficientPoints, "not enough points")
         case "23514", "23502", "22001", "22003", "22P02", "22007", "22008":
             logger.debug("constraint refused input", metadata: ["sqlstate": "\(state)", "message": "\(message)"])
-            return LoyaltyError(.badArgument, "value refused by the database (\(info[.constraintName] ?? state))")
+            return LoyaltyError(.badArgument, "value refused by the database (\(constraint ?? state))")
         case "LY405":
             return LoyaltyError(.internal, message)
+        case "57014", "55P03":
+            // statement_timeout or lock_timeout: the statement was cancelled and rolled back.
+            return LoyaltyError(.unavailable, "database did not answer in time; retry with the same req")
         case let state where state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300":
-            return LoyaltyError(.unavailable, "database unavailable; nothing was changed, retry")
+            return LoyaltyError(.unavailable, "database unavailable; retry with the same req")
         case "40001", "40P01":
-            return LoyaltyError(.unavailable, "database conflict; nothing was changed, retry")
+            return LoyaltyError(.unavailable, "database conflict; retry with the same req")
         default:
             logger.error("unexpected PostgreSQL error", metadata: ["sqlstate": "\(state)", "message": "\(message)"])
             return LoyaltyError(.internal, "internal error")
