@@ -34,12 +34,22 @@ struct EarnRateTests {
         expectError(.badArgument) { () throws(LoyaltyError) in try EarnRate(parsing: text) }
     }
 
-    @Test("defaults to one point per major unit")
-    func defaults() throws {
-        let rates = EarnRates([try EarnRate(parsing: "EUR:2/1.00")])
-        #expect(rates.points(for: Money(minorUnits: 1050, currency: Self.eur)) == 21)
-        #expect(rates.points(for: Money(minorUnits: 1050, currency: Self.jpy)) == 1050)
-        #expect(rates.rate(for: try Currency(code: "BHD")).perMinorUnits == 1000)
-        #expect(rates.configured.map(\.description) == ["EUR:2/1.00"])
+    @Test("only configured currencies earn; another currency is refused, not guessed")
+    func configuredCurrenciesOnly() throws {
+        let rates = EarnRates([try EarnRate(parsing: "EUR:2/1.00"), try EarnRate(parsing: "BHD:1/1.000")])
+        #expect(try rates.points(for: Money(minorUnits: 1050, currency: Self.eur)) == 21)
+        #expect(try rates.points(for: Money(minorUnits: 2999, currency: try Currency(code: "BHD"))) == 2)
+        let error = expectError(.badArgument) { () throws(LoyaltyError) in
+            try rates.points(for: Money(minorUnits: 1050, currency: Self.jpy))
+        }
+        #expect(error?.message.contains("JPY is not accepted by this programme (accepted: BHD, EUR)") == true)
+        #expect(rates.rate(for: Self.jpy) == nil)
+        #expect(rates.configured.map(\.description) == ["BHD:1/1.000", "EUR:2/1.00"])
+    }
+
+    @Test("the standard rates: a point per 1.00 of EUR, USD, GBP, CHF and per 100 JPY")
+    func standard() throws {
+        #expect(EarnRates.standard.configured.map(\.description) == ["CHF:1/1.00", "EUR:1/1.00", "GBP:1/1.00", "JPY:1/100", "USD:1/1.00"])
+        #expect(try EarnRates.standard.points(for: Money(minorUnits: 1500, currency: Self.jpy)) == 15)
     }
 }

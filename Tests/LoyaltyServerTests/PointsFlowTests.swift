@@ -116,7 +116,8 @@ struct PointsFlowTests {
 
     @Test("amounts follow the currency's decimals: JPY 1500 earns 1500, explicit points earn as given")
     func currencies() async throws {
-        try await withServer { server in
+        let rates = try ["EUR:1/1.00", "JPY:1/1", "BHD:1/1.000"].map { try EarnRate(parsing: $0) }
+        try await withServer(configure: { $0.earnRates = EarnRates(rates) }) { server in
             let till = try await server.till("till-1")
             let member = try await till.enroll()
             let yen = try await till.ok("EARN req=jpy-1 member=\(member) amount=1500 currency=JPY")
@@ -148,6 +149,8 @@ struct PointsFlowTests {
                 ("EARN req=x3 member=\(member) amount=1500.5 currency=JPY", "BAD_ARGUMENT"),
                 ("EARN req=x4 member=\(member) amount=1e3 currency=EUR", "BAD_ARGUMENT"),
                 ("EARN req=x5 member=\(member) amount=10.00 currency=XYZ", "BAD_ARGUMENT"),
+                // A real currency the programme has no earn rate for (the standard rates: EUR, USD, GBP, CHF, JPY).
+                ("EARN req=x5b member=\(member) amount=1000000.00 currency=IDR", "BAD_ARGUMENT"),
                 ("EARN req=x6 member=\(member) amount=10.00", "MISSING_ARGUMENT"),
                 ("EARN req=x7 member=\(member) points=0", "BAD_ARGUMENT"),
                 ("EARN req=x8 member=\(member) points=-3", "BAD_ARGUMENT"),

@@ -119,6 +119,22 @@ struct MigratorTests {
 
             let statuses = try await migrator.status()
             #expect(statuses[0].state == .changed(recordedChecksum: Self.first.checksum, checksum: edited.checksum))
+
+            // Commands that only check the schema refuse it too, not just `db migrate`.
+            let check = await #expect(throws: LoyaltyError.self) {
+                try await Migrator(client: database.client, migrations: [edited], logger: database.logger).verifyCurrent()
+            }
+            #expect(check?.message.contains("was edited after it was applied") == true)
+        }
+    }
+
+    @Test func verifyCurrentRefusesASchemaThatIsBehindAndAcceptsACurrentOne() async throws {
+        try await withTestDatabase(schema: .empty) { database in
+            let migrator = Migrator(client: database.client, migrations: Self.synthetic, logger: database.logger)
+            let behind = await #expect(throws: LoyaltyError.self) { try await migrator.verifyCurrent() }
+            #expect(behind?.message.contains("2 migration(s) behind") == true)
+            try await migrator.migrate()
+            try await migrator.verifyCurrent()
         }
     }
 

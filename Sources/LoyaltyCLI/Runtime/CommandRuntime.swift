@@ -85,11 +85,7 @@ struct CommandRuntime: Sendable {
                 logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
             }
         case .requireCurrent:
-            let pending = try await migrator.pendingCount()
-            if pending > 0 {
-                throw LoyaltyError(
-                    .configuration, "the database schema is \(pending) migration(s) behind this binary: run `loyalty db migrate`")
-            }
+            try await migrator.verifyCurrent()
         }
     }
 

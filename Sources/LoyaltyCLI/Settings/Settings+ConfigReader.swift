@@ -37,7 +37,7 @@ extension Settings {
 
     init(reader config: ConfigReader) throws {
         databaseURL = try config.string(forKey: "database.url", isSecret: true).map { try DatabaseURL(parsing: $0) }
-        poolSize = config.int(forKey: "database.pool-size", default: 8)
+        poolSize = try Self.integer(config, "database.pool-size", default: 8)
         guard (1...200).contains(poolSize) else {
             throw LoyaltyError(.configuration, "database.pool-size must be 1...200")
         }
@@ -47,20 +47,34 @@ extension Settings {
         logLevel = config.string(forKey: "log.level")
 
         defaultRegion = try PhoneNumber.Region(code: config.string(forKey: "phone.default-region", default: "US"))
-        let rates = try config.stringArray(forKey: "earn.rates", default: []).map { try EarnRate(parsing: $0) }
-        earnRates = EarnRates(rates)
+        if let texts = config.stringArray(forKey: "earn.rates") {
+            guard !texts.isEmpty else { throw LoyaltyError(.configuration, "earn.rates must name at least one currency") }
+            earnRates = EarnRates(try texts.map { text throws(LoyaltyError) in try EarnRate(parsing: text) })
+        } else {
+            earnRates = .standard
+        }
 
         let (host, port) = try Self.hostAndPort(config.string(forKey: "listen", default: "127.0.0.1:7470"))
         server = ServerConfiguration(
             host: host, port: port,
-            maximumLineLength: config.int(forKey: "server.max-line-length", default: 8192),
-            idleTimeout: .seconds(config.int(forKey: "server.idle-timeout-seconds", default: 300)),
-            requestTimeout: .seconds(config.int(forKey: "server.request-timeout-seconds", default: 10)),
-            shutdownGracePeriod: .seconds(config.int(forKey: "server.shutdown-grace-seconds", default: 10)),
+            maximumLineLength: try Self.integer(config, "server.max-line-length", default: 8192),
+            idleTimeout: .seconds(try Self.integer(config, "server.idle-timeout-seconds", default: 300)),
+            requestTimeout: .seconds(try Self.integer(config, "server.request-timeout-seconds", default: 10)),
+            shutdownGracePeriod: .seconds(try Self.integer(config, "server.shutdown-grace-seconds", default: 10)),
             earnRates: earnRates, defaultRegion: defaultRegion)
         guard (64...1_048_576).contains(server.maximumLineLength) else {
             throw LoyaltyError(.configuration, "server.max-line-length must be 64...1048576")
         }
+    }
+
+    /// An integer setting: the default when it is not set, an error when it is set to something else.
+    static func integer(_ config: ConfigReader, _ key: ConfigKey, default value: Int) throws(LoyaltyError) -> Int {
+        if let number = config.int(forKey: key) { return number }
+        // Environment variables are text: one that is set but not a number must not silently fall back.
+        if let text = config.string(forKey: key) {
+            throw LoyaltyError(.configuration, "\(key) must be a whole number, got '\(text)'")
+        }
+        return value
     }
 
     /// Parses `host:port`, `[v6]:port` or `:port`.

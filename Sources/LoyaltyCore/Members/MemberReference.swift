@@ -31,13 +31,20 @@ public enum MemberReference: Sendable, Hashable, CustomStringConvertible {
             self = .email(try EmailAddress(parsing: text))
         } else if let number = try? MemberNumber(parsing: text) {
             self = .number(number)
-        } else if !text.hasPrefix("+"), !text.hasPrefix("0"),
-            text.utf8.filter({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }).count == MemberNumber.length
-        {
-            // Ten digits that fail the check digit are a mistyped card number, not a phone number.
+        } else if Self.looksLikeCardNumber(text) {
+            // A mistyped card number, not a phone number: say that its check digit is wrong.
             self = .number(try MemberNumber(parsing: text))
         } else {
             self = .phone(try PhoneNumber(parsing: text, defaultRegion: defaultRegion))
         }
+    }
+
+    /// Ten digits that are not a plausible phone number: no `+`, and either not starting with `0` (a
+    /// national trunk prefix) or starting with `00`, which no national number does and every card
+    /// number issued so far does.
+    static func looksLikeCardNumber(_ text: some StringProtocol) -> Bool {
+        let digits = text.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard digits.count == MemberNumber.length, !text.hasPrefix("+") else { return false }
+        return !text.hasPrefix("0") || text.hasPrefix("00")
     }
 }

@@ -16,6 +16,17 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
         self.minorUnitDigits = digits
     }
 
+    private init(known code: String, minorUnitDigits: Int) {
+        self.code = code
+        self.minorUnitDigits = minorUnitDigits
+    }
+
+    public static let euro = Currency(known: "EUR", minorUnitDigits: 2)
+    public static let usDollar = Currency(known: "USD", minorUnitDigits: 2)
+    public static let poundSterling = Currency(known: "GBP", minorUnitDigits: 2)
+    public static let swissFranc = Currency(known: "CHF", minorUnitDigits: 2)
+    public static let yen = Currency(known: "JPY", minorUnitDigits: 0)
+
     public var description: String { code }
 
     /// How many minor units make one major unit (100 for EUR, 1 for JPY).

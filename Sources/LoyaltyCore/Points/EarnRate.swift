@@ -22,6 +22,9 @@ public struct EarnRate: Sendable, Hashable, CustomStringConvertible {
         EarnRate(unchecked: currency, points: 1, perMinorUnits: currency.minorUnitsPerMajor)
     }
 
+    /// One point per 100 yen.
+    public static let onePointPerHundredYen = EarnRate(unchecked: .yen, points: 1, perMinorUnits: 100)
+
     private init(unchecked currency: Currency, points: Int64, perMinorUnits: Int64) {
         self.currency = currency
         self.points = points

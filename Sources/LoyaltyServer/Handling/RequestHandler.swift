@@ -67,8 +67,9 @@ public struct RequestHandler: Sendable {
                 fields.append("store", terminal.storeCode)
                 return .ok(fields)
             } catch {
-                session.authenticationFailed()
+                // Wrong credentials end this connection's authentication; a database hiccup does not.
                 if error.code == .authFailed {
+                    session.authenticationFailed()
                     logger.notice("AUTH failed", metadata: ["terminal": "\(name)"])
                 }
                 throw error
@@ -104,7 +105,7 @@ public struct RequestHandler: Sendable {
             let origin = try origin(terminalID, earn.requestID, request)
             let (points, purchase): (Int64, Money?) =
                 switch earn.basis {
-                case .purchase(let amount): (configuration.earnRates.points(for: amount), amount)
+                case .purchase(let amount): (try configuration.earnRates.points(for: amount), amount)
                 case .points(let points): (points, nil)
                 }
             let result = try await withTimeout {

@@ -1,4 +1,6 @@
+import Foundation
 import Logging
+import LoyaltyCore
 import LoyaltyProtocol
 import LoyaltyStore
 import NIOCore
@@ -32,26 +34,7 @@ public struct LoyaltyServer: Service {
     }
 
     public func run() async throws {
-        let maximumLineLength = configuration.maximumLineLength
-        let idle = configuration.idleTimeout.components
-        let idleTimeout = TimeAmount.nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
-        let serverChannel = try await ServerBootstrap(group: eventLoopGroup)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            // Accept many connections per event-loop tick: a store estate reconnects all at once.
-            .serverChannelOption(.maxMessagesPerRead, value: 64)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.socketOption(.so_keepalive), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                    try pipeline.addHandler(IdleConnectionCloser())
-                    try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
-                    return AcceptedConnection(try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel))
-                }
-            }
-
+        let serverChannel = try await bind()
         guard let address = serverChannel.channel.localAddress else {
             throw ServerError.noLocalAddress
         }
@@ -87,6 +70,37 @@ public struct LoyaltyServer: Service {
             listener.close(promise: nil)
         }
         logger.info("terminal server stopped")
+    }
+
+    /// Opens the listening socket; a failure (port in use, address not available) is a configuration error.
+    private func bind() async throws(LoyaltyError) -> NIOAsyncChannel<AcceptedConnection, Never> {
+        do {
+            let maximumLineLength = configuration.maximumLineLength
+            let idle = configuration.idleTimeout.components
+            let idleTimeout = TimeAmount.nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
+            return try await ServerBootstrap(group: eventLoopGroup)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Accept many connections per event-loop tick: a store estate reconnects all at once.
+                .serverChannelOption(.maxMessagesPerRead, value: 64)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                .bind(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let pipeline = channel.pipeline.syncOperations
+                        try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                        try pipeline.addHandler(IdleConnectionCloser())
+                        try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
+                        return AcceptedConnection(try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel))
+                    }
+                }
+        } catch let error as IOError {
+            throw LoyaltyError(
+                .configuration,
+                "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode)))")
+        } catch {
+            throw LoyaltyError(.configuration, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+        }
     }
 
     private func serve(_ connection: NIOAsyncChannel<Frame, ByteBuffer>, registry: ConnectionRegistry) async {

@@ -21,7 +21,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 7470, maximumLineLength: Int = 8192, idleTimeout: Duration = .seconds(300),
         requestTimeout: Duration = .seconds(10), shutdownGracePeriod: Duration = .seconds(10),
-        earnRates: EarnRates = EarnRates(), defaultRegion: PhoneNumber.Region = .unitedStates
+        earnRates: EarnRates = .standard, defaultRegion: PhoneNumber.Region = .unitedStates
     ) {
         self.host = host
         self.port = port

@@ -51,6 +51,23 @@ public struct Migrator: Sendable {
         try await status().filter { $0.state == .pending }.count
     }
 
+    /// Checks that the database is exactly at this binary's schema: no migration pending and no applied
+    /// file edited since. Changes nothing.
+    ///
+    /// - Throws: ``LoyaltyError`` `.configuration` saying what is wrong and what to do.
+    public func verifyCurrent() async throws {
+        let records = try await withMappedErrors {
+            try await client.withConnection { connection in
+                try await readRecords(on: connection) ?? []
+            }
+        }
+        let pending = try Self.plan(migrations, records: records).count
+        if pending > 0 {
+            throw LoyaltyError(
+                .configuration, "the database schema is \(pending) migration(s) behind this binary: run `loyalty db migrate`")
+        }
+    }
+
     /// Applies every pending migration, in order, and returns the ones it applied (none if the database is
     /// up to date).
     ///

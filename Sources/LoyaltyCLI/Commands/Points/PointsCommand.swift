@@ -27,7 +27,7 @@ struct PointsCommand: AsyncParsableCommand {
             switch (amount, currency, self.points) {
             case (let amount?, let currency?, nil):
                 let money = try Money(parsing: amount, currency: try Currency(code: currency))
-                (points, purchase) = (runtime.settings.earnRates.points(for: money), money)
+                (points, purchase) = (try runtime.settings.earnRates.points(for: money), money)
             case (nil, nil, let text?):
                 (points, purchase) = (try PointsQuantity.parse(text), nil)
             case (_?, nil, _):
