@@ -3,8 +3,10 @@ import Testing
 
 /// Duplicates of one request (a till that retries on another connection while the first attempt is still
 /// running) must all get the first attempt's outcome. A transaction of the test holds a lock the ledger
-/// functions need, so that every duplicate has passed its idempotency check before any of them commits:
-/// the race is then certain instead of lucky.
+/// functions need, and the test releases it only once every duplicate is waiting inside the database (the
+/// first on that lock, the others on the request's advisory lock in `loyalty_replay`): the duplicates are
+/// then certainly concurrent instead of luckily so. REDEEM, REVERSE and ENROLL with an email are the cases
+/// where a duplicate that did not wait would fail differently from the original.
 @Suite("Concurrent duplicates of one request (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
 struct ConcurrentDuplicateTests {
     /// Duplicates sent at once; the server's PostgreSQL pool (4 in tests) lets them all reach the lock.

@@ -18,10 +18,10 @@ struct IdleTimeoutTests {
 
     @Test("a connection that keeps sending is not closed; once silent, it is")
     func activityKeepsConnectionOpen() async throws {
-        try await withServer(configure: { $0.idleTimeout = .seconds(1) }) { server in
+        try await withServer(configure: { $0.idleTimeout = .seconds(2) }) { server in
             let client = try await server.till("till-1")
             for _ in 0..<6 {
-                try await Task.sleep(for: .milliseconds(400))
+                try await Task.sleep(for: .milliseconds(500))
                 #expect(try await client.pings())
             }
             #expect(try await serverCloses(client, within: .seconds(5)))

@@ -10,11 +10,11 @@ struct RequestTimeoutTests {
             let member = try await till.enroll()
             let line = "EARN req=slow-1 member=\(member) amount=12.00 currency=EUR"
 
-            // The EARN waits on this lock. It is released as soon as the reply arrives, and after 6 s at the
+            // The EARN waits on this lock. It is released as soon as the reply arrives, and after 20 s at the
             // latest, so that the test ends whatever the server does.
             let lock = try await RowLock.account(server.database, member: member)
             let releaser = Task {
-                try? await Task.sleep(for: .seconds(6))
+                try? await Task.sleep(for: .seconds(20))
                 try? await lock.release()
             }
             var reply = ""
@@ -29,7 +29,7 @@ struct RequestTimeoutTests {
             releaser.cancel()
             await releaser.value
             #expect(errorCode(reply) == "UNAVAILABLE", "\(reply)")
-            #expect(elapsed < .seconds(4), "answered after \(elapsed), with requestTimeout = 1 s")
+            #expect(elapsed < .seconds(10), "answered after \(elapsed), with requestTimeout = 1 s")
             #expect(try await till.pings(), "the connection stays usable")
 
             // Whatever became of the first attempt, the retry gets exactly one booking.

@@ -71,15 +71,17 @@ struct LedgerInvariantTests {
         }
     }
 
-    /// Random sequences of earn, redeem, adjust and reverse: after every step the cached balance equals
-    /// the sum of the entries, no balance is negative, and no earn is reversed beyond what it earned.
+    /// Random sequences of earn, redeem, adjust and reverse (in full, by points, by partial refunds): after
+    /// every step the cached balance equals the sum of the entries, every entry's balance is the running sum,
+    /// no earn is reversed beyond what it earned, refunds never exceed the purchase, a purchase refunded in
+    /// full in parts takes back exactly what it earned, and every refund is recorded as a return.
     @Test("property: random operation sequences keep every invariant", arguments: [1, 2, 3, 4])
     func randomSequences(seed: UInt64) async throws {
         try await withTestDatabase { db in
             var random = SplitMix64(seed: seed)
             var members: [MemberReference] = []
             for index in 0..<3 { members.append(try await db.newMember("M\(index)", "Random")) }
-            var earns: [Int64] = []
+            var earns: [(entry: Int64, cents: Int64)] = []
             var expected: [MemberReference: Int64] = [:]
             for _ in 0..<60 {
                 let member = members[Int(random.next() % UInt64(members.count))]
@@ -90,7 +92,7 @@ struct LedgerInvariantTests {
                         let result = try await db.store.earn(
                             member, points: cents / 100, purchase: Money(minorUnits: cents, currency: Currency(code: "EUR")),
                             receipt: nil, origin: admin)
-                        if let entry = result.entry { earns.append(entry) }
+                        if let entry = result.entry { earns.append((entry, cents)) }
                         expected[member] = result.points
                     case 1:
                         let result = try await db.store.redeem(member, points: Int64(random.next() % 150) + 1, receipt: nil, origin: admin)
@@ -103,9 +105,16 @@ struct LedgerInvariantTests {
                         }
                     default:
                         guard !earns.isEmpty else { continue }
-                        let entry = earns[Int(random.next() % UInt64(earns.count))]
-                        let extent: ReversalExtent = random.next() % 2 == 0 ? .full : .points(Int64(random.next() % 10) + 1)
-                        let result = try await db.store.reverse(earn: .entry(entry), extent: extent, origin: admin)
+                        let earn = earns[Int(random.next() % UInt64(earns.count))]
+                        let extent: ReversalExtent =
+                            switch random.next() % 3 {
+                            case 0: .full
+                            case 1: .points(Int64(random.next() % 10) + 1)
+                            // A partial refund of up to half the purchase: several of them add up.
+                            default:
+                                .amount(Money(minorUnits: Int64(random.next() % UInt64(max(earn.cents / 2, 1))) + 1, currency: .euro))
+                            }
+                        let result = try await db.store.reverse(earn: .entry(earn.entry), extent: extent, origin: admin)
                         if let number = try? MemberNumber(parsing: result.member) { expected[.number(number)] = result.points }
                     }
                 } catch let error as LoyaltyError {
@@ -129,7 +138,41 @@ struct LedgerInvariantTests {
                 select count(*)::int8 from point_accounts a
                  where a.balance <> coalesce((select sum(points) from point_entries e where e.member_id = a.member_id), 0)
                 """) == 0, "cached balance differs from the sum of entries")
-        #expect(try await db.scalar("select count(*)::int8 from point_accounts where balance < 0") == 0)
+        #expect(
+            try await db.scalar(
+                """
+                select count(*)::int8 from (
+                    select balance_after, sum(points) over (partition by member_id order by id) as running
+                      from point_entries) e
+                 where e.balance_after <> e.running
+                """) == 0, "an entry's balance_after is not the running sum of the member's entries")
+        #expect(
+            try await db.scalar(
+                """
+                select count(*)::int8 from point_entries earn join purchases p on p.id = earn.purchase_id
+                 where earn.kind = 'earn'
+                   and p.amount_minor < (select coalesce(sum(r.refund_minor), 0) from point_entries r
+                                          where r.reverses_entry_id = earn.id)
+                """) == 0, "a purchase was refunded beyond its amount")
+        #expect(
+            try await db.scalar(
+                """
+                select count(*)::int8 from point_entries earn join purchases p on p.id = earn.purchase_id
+                 where earn.kind = 'earn'
+                   and p.amount_minor = (select coalesce(sum(r.refund_minor), 0) from point_entries r
+                                          where r.reverses_entry_id = earn.id)
+                   and p.amount_minor > 0
+                   and earn.points <> (select coalesce(sum(-r.points + r.shortfall), 0) from point_entries r
+                                        where r.reverses_entry_id = earn.id)
+                """) == 0, "a purchase refunded in full did not take back exactly what it earned")
+        #expect(
+            try await db.scalar(
+                """
+                select count(*)::int8 from point_entries r
+                 where r.kind = 'reverse' and r.refund_minor > 0
+                   and not exists (select 1 from purchases p where p.id = r.purchase_id and p.kind = 'return'
+                                     and p.amount_minor = r.refund_minor)
+                """) == 0, "a refund was not recorded as a return purchase")
         #expect(
             try await db.scalar(
                 """

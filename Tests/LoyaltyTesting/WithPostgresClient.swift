@@ -13,14 +13,15 @@ public func withPostgresClient<T>(
     _ url: DatabaseURL,
     poolSize: Int = 4,
     logger: Logger,
+    configure: (inout PostgresClient.Configuration) -> Void = { _ in },
     isolation: isolated (any Actor)? = #isolation,
     _ body: (PostgresClient) async throws -> T
 ) async throws -> T {
     var backgroundLogger = logger
     if backgroundLogger.logLevel > .debug { backgroundLogger.logLevel = .error }
-    let client = PostgresClient(
-        configuration: url.clientConfiguration(poolSize: poolSize), backgroundLogger: backgroundLogger
-    )
+    var configuration = url.clientConfiguration(poolSize: poolSize)
+    configure(&configuration)
+    let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
     let outcome: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
         let outcome: Result<T, any Error>
