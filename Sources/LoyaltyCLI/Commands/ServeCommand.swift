@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let settings = runtime.settings
         let logger = runtime.logger
-        let database = try await DatabaseLocation.open(settings: settings, logger: logger)
+        let database = try await DatabaseLocation.open(settings: settings, role: "serve", logger: logger)
         do {
             var configuration = database.url.clientConfiguration(poolSize: settings.poolSize)
             configuration.limitStatements(to: settings.server.requestTimeout)

@@ -45,10 +45,8 @@ struct CommandRuntime: Sendable {
     func withStore<T: Sendable>(
         migrations policy: MigrationPolicy = .requireCurrent, _ body: @Sendable (LoyaltyStore) async throws -> T
     ) async throws -> T {
-        let database = try await DatabaseLocation.open(settings: settings, logger: logger)
-        var configuration = database.url.clientConfiguration(poolSize: min(settings.poolSize, 4))
-        let applicationName = "loyalty-cli-\(ProcessInfo.processInfo.processIdentifier)"
-        configuration.options.additionalStartupParameters.append(("application_name", applicationName))
+        let database = try await DatabaseLocation.open(settings: settings, role: "cli", logger: logger)
+        let configuration = database.url.clientConfiguration(poolSize: min(settings.poolSize, 4))
         // The pool's own chatter (including its harmless warning when a command's first query races the
         // pool's start) is not the administrator's business unless they asked for debug output.
         var backgroundLogger = logger
@@ -61,11 +59,7 @@ struct CommandRuntime: Sendable {
             defer { group.cancelAll() }
             do {
                 try await Self.prepareSchema(client: client, policy: database.embedded != nil ? (policy == .leave ? .leave : .apply) : policy, logger: logger)
-                let result = try await body(store)
-                if database.startedHere {
-                    database.othersConnected = try await Self.otherClients(client: client, applicationName: applicationName)
-                }
-                return .success(result)
+                return .success(try await body(store))
             } catch {
                 return .failure(error)
             }
@@ -87,17 +81,6 @@ struct CommandRuntime: Sendable {
         case .requireCurrent:
             try await migrator.verifyCurrent()
         }
-    }
-
-    /// Client connections to the cluster other than this process's.
-    static func otherClients(client: PostgresClient, applicationName: String) async throws -> Int {
-        let rows = try await client.query(
-            """
-            select count(*)::int8 from pg_stat_activity
-             where backend_type = 'client backend' and application_name <> \(applicationName)
-            """)
-        for try await count in rows.decode(Int64.self) { return Int(count) }
-        return 0
     }
 
     static func osUser() -> String {

@@ -24,7 +24,7 @@ import LoyaltyCore
 /// admin commands can run side by side on one cluster. Concurrent starts are serialised by the lock file; if
 /// `pg_ctl start` fails because someone else started the server meanwhile, that is also `.alreadyRunning`.
 /// A `postmaster.pid` left behind by a crash (dead PID, or a PID now used by another program) is removed
-/// before starting. ``stop()`` (`loyalty db stop`) shuts the server down with `pg_ctl stop -m fast`.
+/// before starting. ``stop()`` shuts the server down with `pg_ctl stop -m fast`.
 ///
 /// ## Running as root
 ///

@@ -40,9 +40,11 @@ public struct PostgresBinaries: Sendable, Hashable {
                 let missing = programs.filter { !isExecutable(binDirectory + "/" + $0) }
                 throw LoyaltyError(
                     .configuration,
-                    "LOYALTY_PG_BIN is \(binDirectory), which does not contain \(missing.joined(separator: ", ")); "
-                        + "point it at the directory that holds initdb, pg_ctl and postgres "
-                        + "(on Debian and Ubuntu: /usr/lib/postgresql/<version>/bin)"
+                    "PostgreSQL's server programs are missing: LOYALTY_PG_BIN is \(binDirectory), which does not contain "
+                        + "\(missing.joined(separator: ", ")); point it at the directory that holds initdb, pg_ctl and "
+                        + "postgres (on Debian and Ubuntu: /usr/lib/postgresql/<version>/bin), or install PostgreSQL "
+                        + "(Debian/Ubuntu: apt-get install postgresql; Fedora/RHEL: dnf install postgresql-server; "
+                        + "macOS: brew install postgresql@16)"
                 )
             }
             return found
