@@ -111,15 +111,23 @@ let package = Package(
             path: "Tests/LoyaltyTesting",
             swiftSettings: strictSwift
         ),
+        // Helpers for the unit tests, which need no PostgreSQL: expecting an error, a seeded generator.
+        .target(
+            name: "LoyaltyTestSupport",
+            dependencies: ["LoyaltyCore"],
+            path: "Tests/LoyaltyTestSupport",
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "LoyaltyCoreTests",
-            dependencies: ["LoyaltyCore"],
+            dependencies: ["LoyaltyCore", "LoyaltyTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "LoyaltyProtocolTests",
             dependencies: [
                 "LoyaltyProtocol",
+                "LoyaltyTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
@@ -127,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LoyaltyStoreTests",
-            dependencies: ["LoyaltyStore", "LoyaltyTesting"],
+            dependencies: ["LoyaltyStore", "LoyaltyTesting", "LoyaltyTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import LoyaltyCore
+import LoyaltyTestSupport
 import Testing
 
 @Suite("Money")

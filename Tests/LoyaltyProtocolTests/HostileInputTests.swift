@@ -2,6 +2,7 @@ import LoyaltyCore
 import LoyaltyProtocol
 import NIOCore
 import NIOEmbedded
+import LoyaltyTestSupport
 import Testing
 
 /// Feeds random and hostile lines to the parser: it must never crash, and every refusal must be a

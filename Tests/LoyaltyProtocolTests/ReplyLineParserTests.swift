@@ -1,5 +1,6 @@
 import LoyaltyCore
 import LoyaltyProtocol
+import LoyaltyTestSupport
 import Testing
 
 @Suite("ReplyLine")

@@ -1,6 +1,7 @@
 import LoyaltyCore
 import LoyaltyProtocol
 import NIOCore
+import LoyaltyTestSupport
 import Testing
 
 @Suite("RequestParser")

@@ -1,5 +1,6 @@
 import LoyaltyCore
 import LoyaltyStore
+import LoyaltyTestSupport
 import LoyaltyTesting
 import PostgresNIO
 import Testing
@@ -181,18 +182,5 @@ struct LedgerInvariantTests {
                    and earn.points < (select coalesce(sum(-r.points + r.shortfall), 0) from point_entries r
                                        where r.reverses_entry_id = earn.id)
                 """) == 0, "an earn was reversed beyond what it earned")
-    }
-}
-
-/// A small deterministic generator, so that a failing seed can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// Expects `body` to throw a `LoyaltyError` with `code`, and returns that error for further checks.
 @discardableResult
-func expectError<T>(
+public func expectError<T>(
     _ code: LoyaltyError.Code,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () throws(LoyaltyError) -> T
