@@ -388,9 +388,9 @@ begin
                 raise exception 'this earn was not for a purchase amount; reverse it by points' using errcode = 'LY400';
             end if;
             if p_amount_minor <= 0 then
-            raise exception 'the refunded amount must be positive' using errcode = 'LY400';
-        end if;
-        if p_currency is distinct from purchase.currency then
+                raise exception 'the refunded amount must be positive' using errcode = 'LY400';
+            end if;
+            if p_currency is distinct from purchase.currency then
                 raise exception 'the purchase was in %', purchase.currency using errcode = 'LY400';
             end if;
             if refunded + p_amount_minor > purchase.amount_minor then

@@ -15,6 +15,7 @@ struct Settings: Sendable {
     var postgresUser: String?
     var server: ServerConfiguration
     var earnRates: EarnRates
+    var tierRules: TierRules
     var defaultRegion: PhoneNumber.Region
     /// Unset: `info` for `serve`, `warning` for the admin commands, whose output is their answer.
     var logLevel: String?

@@ -84,13 +84,17 @@ public struct RequestHandler: Sendable {
         switch request {
         case .member(let reference):
             let card = try await withTimeout { try await store.memberCard(reference, terminal: terminalID) }
-            return .ok([
+            var fields: ReplyFields = [
                 "member": card.number, "first_name": card.firstName, "last_name": card.lastName,
                 "status": card.status.rawValue, "points": String(card.points), "since": card.since,
-            ])
+            ]
+            Self.appendTier(card.tier, card.nextTier, card.toNext, to: &fields)
+            return .ok(fields)
         case .balance(let reference):
             let card = try await withTimeout { try await store.memberCard(reference, terminal: terminalID) }
-            return .ok(["member": card.number, "points": String(card.points), "status": card.status.rawValue])
+            var fields: ReplyFields = ["member": card.number, "points": String(card.points), "status": card.status.rawValue]
+            Self.appendTier(card.tier, card.nextTier, card.toNext, to: &fields)
+            return .ok(fields)
         case .history(let reference, let limit):
             let history = try await withTimeout { try await store.history(reference, limit: limit, terminal: terminalID) }
             return .list(["member": history.member], history.entries.map(Self.historyFields))
@@ -111,7 +115,11 @@ public struct RequestHandler: Sendable {
             let result = try await withTimeout {
                 try await store.earn(earn.member, points: points, purchase: purchase, receipt: earn.receipt, origin: origin)
             }
-            return .ok(Self.ledgerFields(result, ("earned", result.earned)))
+            var fields = Self.ledgerFields(result, ("earned", result.earned))
+            fields.append("base", result.base.map(String.init))
+            fields.append("tier_bonus", result.tierBonus.map(String.init))
+            Self.appendTier(result.tier, result.nextTier, result.toNext, to: &fields)
+            return .ok(fields)
         case .redeem(let redeem):
             let origin = try origin(terminalID, redeem.requestID, request)
             let result = try await withTimeout {
@@ -154,6 +162,13 @@ public struct RequestHandler: Sendable {
         fields.append("points", String(result.points))
         fields.append("entry", result.entry.map(String.init))
         return fields
+    }
+
+    /// `tier=`, and `next_tier=` with `to_next=` (qualifying points still needed) below the top tier.
+    static func appendTier(_ tier: String?, _ next: String?, _ toNext: Int64?, to fields: inout ReplyFields) {
+        fields.append("tier", tier)
+        fields.append("next_tier", next)
+        fields.append("to_next", toNext.map(String.init))
     }
 
     static func historyFields(_ entry: LedgerEntry) -> ReplyFields {

@@ -12,6 +12,14 @@ public struct LedgerResult: Sendable, Hashable, Codable {
     public var reversed: Int64?
     public var shortfall: Int64?
     public var adjusted: Int64?
+    /// For a purchase: the base points and the tier bonus, which add up to `earned`.
+    public var base: Int64?
+    public var tierBonus: Int64?
+    /// The member's tier after the call, the next one up and the qualifying points still needed for it
+    /// (absent when the programme has no tiers).
+    public var tier: String?
+    public var nextTier: String?
+    public var toNext: Int64?
     /// True when this is the stored result of an earlier call with the same request id.
     public var replayed: Bool?
 }

@@ -10,4 +10,8 @@ public struct MemberCard: Sendable, Hashable {
     public var points: Int64
     /// The day the member joined (UTC).
     public var since: String
+    /// The member's tier, the next one up and the qualifying points still needed (nil without tiers).
+    public var tier: String?
+    public var nextTier: String?
+    public var toNext: Int64?
 }

@@ -30,17 +30,17 @@ extension LoyaltyStore {
         try await run {
             let rows = try await client.query(
                 """
-                select number, first_name, last_name, status, points, since::text
-                  from loyalty_member_card(\(terminal), \(member.kind), \(member.value))
+                select number, first_name, last_name, status, points, since::text, tier, next_tier, to_next
+                  from loyalty_member_card(\(terminal)::bigint, \(member.kind), \(member.value), \(tierRules.windowMonths)::int)
                 """,
                 logger: logger
             )
-            for try await (number, first, last, status, points, since) in rows.decode(
-                (String, String, String, String, Int64, String).self)
+            for try await (number, first, last, status, points, since, tier, nextTier, toNext) in rows.decode(
+                (String, String, String, String, Int64, String, String?, String?, Int64?).self)
             {
                 return MemberCard(
                     number: number, firstName: first, lastName: last, status: MemberStatus(rawValue: status) ?? .closed,
-                    points: points, since: since)
+                    points: points, since: since, tier: tier, nextTier: nextTier, toNext: toNext)
             }
             throw LoyaltyError(.notFound, "no such member")
         }

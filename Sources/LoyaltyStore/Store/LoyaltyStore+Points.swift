@@ -15,7 +15,8 @@ extension LoyaltyStore {
             """
             select loyalty_earn(\(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
                                 \(member.kind), \(member.value), \(points),
-                                \(purchase?.minorUnits), \(purchase?.currency.code), \(receipt), \(reason))::text
+                                \(purchase?.minorUnits), \(purchase?.currency.code), \(receipt), \(reason),
+                                \(tierRules.windowMonths)::int)::text
             """
         )
     }
@@ -122,6 +123,7 @@ extension LoyaltyStore {
         for try await text in rows.decode(String.self) {
             let data = Data(text.utf8)
             let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
             if let refusal = try decoder.decode(StoredRefusal.self, from: data).refused {
                 throw StoreErrorMapping.map(
                     sqlState: refusal.sqlstate, message: refusal.message, constraint: refusal.constraint, logger: logger)

@@ -10,10 +10,13 @@ import PostgresNIO
 public struct LoyaltyStore: Sendable {
     public let client: PostgresClient
     let logger: Logger
+    /// The programme's tier rules, which earns and balances need.
+    public let tierRules: TierRules
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, tierRules: TierRules = .standard) {
         self.client = client
         self.logger = logger
+        self.tierRules = tierRules
     }
 
     /// Runs a query and maps any failure to a ``LoyaltyError``.

@@ -23,6 +23,8 @@ enum StoreErrorMapping {
         "members_phone_open": "a member with this phone number already exists",
         "members_external_id_key": "a member with this external id already exists",
         "terminals_name_key": "a terminal with this name already exists",
+        "tiers_code_key": "a tier with this code already exists",
+        "tiers_rank_key": "another tier has this rank",
     ]
 
     static func map(_ error: any Error, logger: Logger) -> LoyaltyError {
