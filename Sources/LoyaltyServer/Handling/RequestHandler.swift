@@ -31,7 +31,7 @@ public struct RequestHandler: Sendable {
         case .ignore:
             return .error(LoyaltyError(.unavailable, "connection is closing"))
         case .requireAuth:
-            return .error(LoyaltyError(.authRequired, "AUTH terminal=... secret=... first"))
+            return .error(LoyaltyError(.authRequired, "authenticate with AUTH first"))
         case .handle(let terminalID):
             do {
                 return try await handle(request, terminalID: terminalID, session: &session, logger: logger)
