@@ -113,7 +113,7 @@ struct CLICommandTests {
     }
 
     @Test("bad input: a clear one-line error, a non-zero status, and nothing changed", arguments: [
-        ["member", "show", "1234567890"],
+        ["member", "show", "0001000008"],
         ["points", "earn", "0001000008", "--amount", "1.234", "--currency", "EUR"],
         ["points", "earn", "0001000008", "--amount", "5", "--currency", "XXX"],
         ["member", "add", "--first-name", "A", "--last-name", "B", "--email", "not-an-email"],

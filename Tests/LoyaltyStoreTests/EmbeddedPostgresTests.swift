@@ -68,6 +68,27 @@ struct EmbeddedPostgresTests {
         }
     }
 
+    /// A quiet `serve` may have no connection open at all: whether the cluster is in use must not depend
+    /// on connections, only on the claims of the processes using it.
+    @Test func theLastClaimStopsTheClusterWhateverTheConnections() async throws {
+        try await withTemporaryDirectory { directory in
+            let home = directory + "/state"
+            defer { Self.forceStop(home) }
+            let server = EmbeddedPostgres(home: home, logger: logger)
+            let command = EmbeddedPostgres(home: home, logger: logger)
+            let (started, serverClaim) = try await server.startAndClaim()
+            #expect(started == .started)
+            let (reused, commandClaim) = try await command.startAndClaim()
+            #expect(reused == .alreadyRunning)
+
+            // Nobody is connected now; the command finishes first and must leave the cluster running.
+            #expect(try await command.release(commandClaim) == false)
+            #expect(await server.isRunning())
+            #expect(try await server.release(serverClaim) == true)
+            #expect(await server.isRunning() == false)
+        }
+    }
+
     @Test func startsAfterACrashAndWithAStalePIDFile() async throws {
         try await withTemporaryDirectory { directory in
             let home = directory + "/state"

@@ -13,22 +13,45 @@ create table tiers (
     id                  bigint generated always as identity primary key,
     code                text not null unique check (code ~ '^[a-z0-9][a-z0-9_-]{0,31}$'),
     name                text not null check (length(name) between 1 and 100),
-    rank                int not null unique check (rank >= 0),
+    rank                int not null check (rank >= 0),
     -- Qualifying points needed to reach the tier. The lowest tier is where every member starts.
     threshold           bigint not null check (threshold >= 0),
     -- Earn multiplier in percent: 100 is the base rate, 150 earns half as much again.
     multiplier_percent  int not null default 100 check (multiplier_percent between 100 and 1000),
     benefits            text not null default '' check (length(benefits) <= 2000),
     created_at          timestamptz not null default now(),
-    updated_at          timestamptz not null default now()
+    updated_at          timestamptz not null default now(),
+    -- Deferrable, so that a seed can reorder tiers in one transaction (it defers the check to commit);
+    -- immediate otherwise, so that a single statement's violation is reported with the statement.
+    constraint tiers_rank_key unique (rank) deferrable initially immediate
 );
+
+-- The ladder must make sense whatever is changed: thresholds rise strictly with rank, and the lowest
+-- tier starts at 0 (members without a tier record are in it, so it must need nothing). Checked after
+-- each statement, or at commit where a seed defers it to rearrange several tiers at once.
+create function tiers_check_ladder() returns trigger
+language plpgsql as $$
+begin
+    if exists (select 1 from tiers a join tiers b on a.rank < b.rank and a.threshold >= b.threshold) then
+        raise exception 'tier thresholds must rise with rank' using errcode = 'LY400';
+    end if;
+    if exists (select 1 from tiers where threshold <> 0 and rank = (select min(rank) from tiers)) then
+        raise exception 'the lowest tier must have threshold 0: every member starts in it' using errcode = 'LY400';
+    end if;
+    return null;
+end
+$$;
+
+create constraint trigger tiers_check_ladder after insert or update or delete on tiers
+    deferrable initially immediate for each row execute function tiers_check_ladder();
 
 -- A member's current tier, once they have left the lowest one or an administrator set it.
 create table member_tiers (
     member_id     bigint primary key references members (id),
     tier_id       bigint not null references tiers (id),
     since         timestamptz not null default now(),
-    -- Set by hand: the tier holds until this date whatever the member earns.
+    -- Set by hand: the tier holds until this date against downgrades (the evaluation job); qualifying
+    -- for a higher tier still moves the member up, and ends the manual period.
     manual_until  date,
     manual_reason text check (length(manual_reason) <= 500)
 );
@@ -278,6 +301,9 @@ declare
     previous bigint;
 begin
     select * into member from members where id = loyalty_member_id(p_kind, p_value);
+    if member.status = 'closed' then
+        raise exception 'member is closed' using errcode = 'LY410';
+    end if;
     select * into target from tiers where code = p_tier;
     if not found then
         raise exception 'no tier with code %', p_tier using errcode = 'LY404';

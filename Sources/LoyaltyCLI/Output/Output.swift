@@ -39,7 +39,12 @@ struct Output: Sendable {
     }
 
     func write(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+        } catch {
+            // The reader went away (`loyalty … | head`): stop quietly, as command-line tools do.
+            exit(0)
+        }
     }
 
     static func json(_ value: some Encodable) throws -> String {

@@ -24,27 +24,27 @@ public enum MemberReference: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(kind)=\(value)" }
 
-    /// Parses a reference typed by a person: a 10-digit string with a valid check digit is a member
-    /// number, anything with `@` an email, anything else a phone number.
+    /// Parses a reference typed by a person: anything with `@` is an email; ten digits starting with
+    /// `00` are a card number (no national phone number starts with `00`, and every card number does
+    /// until the programme passes ten million members); otherwise a phone number if it is one in the
+    /// default region, else a card number (so that a mistyped card gets a check-digit error).
     public init(parsing text: some StringProtocol, defaultRegion: PhoneNumber.Region) throws(LoyaltyError) {
         if text.contains("@") {
             self = .email(try EmailAddress(parsing: text))
-        } else if let number = try? MemberNumber(parsing: text) {
-            self = .number(number)
-        } else if Self.looksLikeCardNumber(text) {
-            // A mistyped card number, not a phone number: say that its check digit is wrong.
+        } else if Self.isTenDigits(text), text.hasPrefix("00") {
+            self = .number(try MemberNumber(parsing: text))
+        } else if let phone = try? PhoneNumber(parsing: text, defaultRegion: defaultRegion) {
+            self = .phone(phone)
+        } else if Self.isTenDigits(text) {
             self = .number(try MemberNumber(parsing: text))
         } else {
             self = .phone(try PhoneNumber(parsing: text, defaultRegion: defaultRegion))
         }
     }
 
-    /// Ten digits that are not a plausible phone number: no `+`, and either not starting with `0` (a
-    /// national trunk prefix) or starting with `00`, which no national number does and every card
-    /// number issued so far does.
-    static func looksLikeCardNumber(_ text: some StringProtocol) -> Bool {
-        let digits = text.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        guard digits.count == MemberNumber.length, !text.hasPrefix("+") else { return false }
-        return !text.hasPrefix("0") || text.hasPrefix("00")
+    /// Ten digits, possibly grouped with spaces, and nothing else.
+    static func isTenDigits(_ text: some StringProtocol) -> Bool {
+        let digits = text.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+        return digits == MemberNumber.length && text.utf8.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: " ") }
     }
 }

@@ -88,6 +88,8 @@ public struct EmbeddedPostgres: Sendable {
     public var logFile: String { home + "/postgres/postgres.log" }
     /// `<home>/postgres.lock`.
     var lockFile: String { home + "/postgres.lock" }
+    /// `<home>/postgres.users`: every process using the cluster holds a shared lock on it.
+    var usersFile: String { home + "/postgres.users" }
     /// `<home>/postgres`.
     var clusterDirectory: String { home + "/postgres" }
 
@@ -113,24 +115,54 @@ public struct EmbeddedPostgres: Sendable {
         let binaries = try PostgresBinaries.locate(binDirectory: binDirectory, searchPath: searchPath)
         try createHome()
         return try await ClusterLock.withLock(path: lockFile) {
-            let account = try ClusterAccount.resolve(runAsUser: runAsUser, dataDirectory: dataDirectory)
-            try prepareDirectories(for: account)
-            let outcome: StartOutcome
-            if isInitialized {
-                outcome = try await startExisting(binaries, account)
-            } else {
-                try await initialize(binaries, account)
-                try writeRuntimeConfiguration(account)
-                try await startServer(binaries, account)
-                outcome = .started
-            }
-            try await ensureDatabase()
-            logger.info(
-                "embedded PostgreSQL \(outcome == .started ? "started" : "already running")",
-                metadata: ["home": "\(home)", "user": "\(account.name)"]
-            )
-            return outcome
+            try await startLocked(binaries)
         }
+    }
+
+    /// Starts the cluster (or finds it running) and claims it for this process: until the claim is
+    /// released, no other `loyalty` process stops the cluster. Pair with ``release(_:)``.
+    public func startAndClaim() async throws -> (StartOutcome, EmbeddedPostgresClaim) {
+        try checkSocketPath()
+        let binaries = try PostgresBinaries.locate(binDirectory: binDirectory, searchPath: searchPath)
+        try createHome()
+        return try await ClusterLock.withLock(path: lockFile) {
+            let outcome = try await startLocked(binaries)
+            return (outcome, try EmbeddedPostgresClaim.acquire(path: usersFile))
+        }
+    }
+
+    /// Releases this process's claim and stops the cluster if it was the last one.
+    /// - Returns: whether the cluster was stopped.
+    @discardableResult
+    public func release(_ claim: EmbeddedPostgresClaim) async throws -> Bool {
+        try await ClusterLock.withLock(path: lockFile) {
+            guard claim.releaseWasLast() else {
+                logger.info("leaving the embedded PostgreSQL running: another loyalty process uses it", metadata: ["home": "\(home)"])
+                return false
+            }
+            try await stopLocked()
+            return true
+        }
+    }
+
+    private func startLocked(_ binaries: PostgresBinaries) async throws -> StartOutcome {
+        let account = try ClusterAccount.resolve(runAsUser: runAsUser, dataDirectory: dataDirectory)
+        try prepareDirectories(for: account)
+        let outcome: StartOutcome
+        if isInitialized {
+            outcome = try await startExisting(binaries, account)
+        } else {
+            try await initialize(binaries, account)
+            try writeRuntimeConfiguration(account)
+            try await startServer(binaries, account)
+            outcome = .started
+        }
+        try await ensureDatabase()
+        logger.info(
+            "embedded PostgreSQL \(outcome == .started ? "started" : "already running")",
+            metadata: ["home": "\(home)", "user": "\(account.name)"]
+        )
+        return outcome
     }
 
     /// Stops the cluster (`pg_ctl stop -m fast`: sessions are disconnected, transactions rolled back). Does
@@ -138,25 +170,30 @@ public struct EmbeddedPostgres: Sendable {
     public func stop() async throws {
         guard FileManager.default.fileExists(atPath: dataDirectory) else { return }
         try await ClusterLock.withLock(path: lockFile) {
-            guard let pidFile = PostmasterPIDFile.read(dataDirectory: dataDirectory),
-                pidFile.ownsDataDirectory(dataDirectory)
-            else {
-                logger.debug("embedded PostgreSQL is not running", metadata: ["home": "\(home)"])
-                return
-            }
-            let binaries = try PostgresBinaries.locate(binDirectory: binDirectory, searchPath: searchPath)
-            let account = try ClusterAccount.resolve(runAsUser: runAsUser, dataDirectory: dataDirectory)
-            let result = try await pgCtl(
-                binaries, account, ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "120"]
-            )
-            let stillRunning = PostmasterPIDFile.read(dataDirectory: dataDirectory)?.ownsDataDirectory(dataDirectory)
-            if !result.succeeded, stillRunning == true {
-                throw LoyaltyError(
-                    .configuration, "pg_ctl stop failed (exit \(result.status)):\n\(result.tail())\(logTail())"
-                )
-            }
-            logger.info("embedded PostgreSQL stopped", metadata: ["home": "\(home)"])
+            try await stopLocked()
         }
+    }
+
+    private func stopLocked() async throws {
+        guard FileManager.default.fileExists(atPath: dataDirectory) else { return }
+        guard let pidFile = PostmasterPIDFile.read(dataDirectory: dataDirectory),
+            pidFile.ownsDataDirectory(dataDirectory)
+        else {
+            logger.debug("embedded PostgreSQL is not running", metadata: ["home": "\(home)"])
+            return
+        }
+        let binaries = try PostgresBinaries.locate(binDirectory: binDirectory, searchPath: searchPath)
+        let account = try ClusterAccount.resolve(runAsUser: runAsUser, dataDirectory: dataDirectory)
+        let result = try await pgCtl(
+            binaries, account, ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "120"]
+        )
+        let stillRunning = PostmasterPIDFile.read(dataDirectory: dataDirectory)?.ownsDataDirectory(dataDirectory)
+        if !result.succeeded, stillRunning == true {
+            throw LoyaltyError(
+                .configuration, "pg_ctl stop failed (exit \(result.status)):\n\(result.tail())\(logTail())"
+            )
+        }
+        logger.info("embedded PostgreSQL stopped", metadata: ["home": "\(home)"])
     }
 
     /// Whether this state directory's server is running and accepting connections.

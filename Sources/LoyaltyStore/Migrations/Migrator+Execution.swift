@@ -41,22 +41,33 @@ extension Migrator {
     func withMigrationLock<T>(
         on connection: PostgresConnection, _ body: () async throws -> T
     ) async throws -> T {
-        let tried = try await connection.query("select pg_try_advisory_lock(\(Self.lockKey))", logger: logger)
-        var locked = false
-        for try await (acquired) in tried.decode(Bool.self) { locked = acquired }
-        if !locked {
-            logger.info("another process is migrating this database; waiting for it to finish")
-            try await connection.query("select pg_advisory_lock(\(Self.lockKey))", logger: logger)
-        }
-        let result: T
+        // The server's sessions limit statements and lock waits to a till request's time-out; waiting for
+        // another migrator, and migrating, may take longer. RESET gives the pooled session its limits back.
+        try await connection.query("set statement_timeout = 0", logger: logger)
+        try await connection.query("set lock_timeout = 0", logger: logger)
+        let result: Result<T, any Error>
         do {
-            result = try await body()
-        } catch {
+            let tried = try await connection.query("select pg_try_advisory_lock(\(Self.lockKey))", logger: logger)
+            var locked = false
+            for try await (acquired) in tried.decode(Bool.self) { locked = acquired }
+            if !locked {
+                logger.info("another process is migrating this database; waiting for it to finish")
+                try await connection.query("select pg_advisory_lock(\(Self.lockKey))", logger: logger)
+            }
+            do {
+                result = .success(try await body())
+            } catch {
+                result = .failure(error)
+            }
             _ = try? await connection.query("select pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+        } catch {
+            _ = try? await connection.query("reset statement_timeout", logger: logger)
+            _ = try? await connection.query("reset lock_timeout", logger: logger)
             throw error
         }
-        try await connection.query("select pg_advisory_unlock(\(Self.lockKey))", logger: logger)
-        return result
+        _ = try? await connection.query("reset statement_timeout", logger: logger)
+        _ = try? await connection.query("reset lock_timeout", logger: logger)
+        return try result.get()
     }
 
     /// Runs one file and records it, in one transaction.
@@ -71,9 +82,6 @@ extension Migrator {
         }
         logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
         try await connection.query("begin", logger: logger)
-        // The server's pool limits statements to the till's request time-out; a migration may take longer.
-        try await connection.query("set local statement_timeout = 0", logger: logger)
-        try await connection.query("set local lock_timeout = 0", logger: logger)
         do {
             for statement in script.statements {
                 do {

@@ -28,6 +28,8 @@ extension LoyaltyStore {
     public func seedTiers(_ tiers: [TierDefinition], actor: String) async throws(LoyaltyError) -> [TierRecord] {
         try await run {
             try await client.withTransaction(logger: logger) { connection in
+                // Ranks may be swapped and the ladder rebuilt: check uniqueness and the ladder at commit.
+                try await connection.query("set constraints tiers_rank_key, tiers_check_ladder deferred", logger: logger)
                 var records: [TierRecord] = []
                 for tier in tiers {
                     let rows = try await connection.query(
@@ -82,32 +84,31 @@ extension LoyaltyStore {
             missing: "no tier with code \(code)", code: .notFound)
     }
 
-    /// Removes a tier that no member holds and no history names.
+    /// Removes a tier that no member holds and no history names. The lowest tier can go only if the
+    /// next one up needs no points (members without a tier record move into it).
     public func removeTier(code: TierCode, actor: String) async throws(LoyaltyError) -> TierRecord {
-        let inUse: Bool = try await run {
-            let rows = try await client.query(
-                """
-                select exists (select 1 from member_tiers mt join tiers t on t.id = mt.tier_id where t.code = \(code.value))
-                    or exists (select 1 from tier_changes c join tiers t on t.id in (c.from_tier_id, c.to_tier_id)
-                                where t.code = \(code.value))
-                """,
-                logger: logger)
-            for try await used in rows.decode(Bool.self) { return used }
-            return false
+        let removed = try await run {
+            try await Self.tiers(
+                from: client.query(
+                    """
+                    with removed as (
+                        delete from tiers t
+                         where t.code = \(code.value)
+                           and not exists (select 1 from member_tiers mt where mt.tier_id = t.id)
+                           and not exists (select 1 from tier_changes c where t.id in (c.from_tier_id, c.to_tier_id))
+                        returning \(unescaped: Self.tierColumns)
+                    ), audit as (
+                        insert into audit_log (actor, action, subject) select \(actor), 'tier.remove', code from removed
+                    )
+                    select \(unescaped: Self.tierColumns) from removed
+                    """,
+                    logger: logger))
         }
-        if inUse {
-            throw LoyaltyError(.badArgument, "tier \(code) is held by members or named in their history; it cannot be removed")
+        if let record = removed.first { return record }
+        guard try await listTiers().contains(where: { $0.code == code.value }) else {
+            throw LoyaltyError(.notFound, "no tier with code \(code)")
         }
-        return try await firstTier(
-            """
-            with removed as (
-                delete from tiers where code = \(code.value) returning \(unescaped: Self.tierColumns)
-            ), audit as (
-                insert into audit_log (actor, action, subject) select \(actor), 'tier.remove', code from removed
-            )
-            select \(unescaped: Self.tierColumns) from removed
-            """,
-            missing: "no tier with code \(code)", code: .notFound)
+        throw LoyaltyError(.badArgument, "tier \(code) is held by members or named in their history; it cannot be removed")
     }
 
     /// Puts a member in a tier by hand until `until` (or until the next qualification or evaluation).

@@ -59,6 +59,8 @@ enum StoreErrorMapping {
         switch state {
         case "23505":
             return LoyaltyError(.alreadyExists, uniqueConstraints[constraint ?? ""] ?? "already exists")
+        case "23503":
+            return LoyaltyError(.badArgument, "still in use (\(constraint ?? "a reference"))")
         case "23514" where constraint == "point_accounts_balance_check":
             return LoyaltyError(.insufficientPoints, "not enough points")
         case "23514", "23502", "22001", "22003", "22P02", "22007", "22008":

@@ -18,23 +18,57 @@ extension CommandRuntime {
         try MemberReference(parsing: text, defaultRegion: settings.defaultRegion)
     }
 
-    func printMember(_ member: MemberRecord) throws {
+    /// Prints a member's record; with the member's `card`, also their tier and the way to the next one
+    /// (when the programme has tiers).
+    func printMember(_ member: MemberRecord, card: MemberCard? = nil) throws {
         func consent(_ granted: Bool, _ at: Date?) -> String {
             (granted ? "yes" : "no") + (at.map { " (since \(Dates.text($0)))" } ?? "")
         }
         let address = [member.addressLine1, member.addressLine2, [member.postalCode, member.city].compactMap { $0 }.joined(separator: " "), member.country]
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+        var tierFields: [(String, String)] = []
+        if let tier = card?.tier {
+            tierFields.append(("tier", tier))
+            tierFields.append(("next tier", Self.nextTierText(card?.nextTier, toNext: card?.toNext)))
+        }
         try output.record(
             [
                 ("member", member.number), ("name", "\(member.firstName) \(member.lastName)"), ("status", member.status.rawValue),
-                ("points", String(member.points)), ("email", member.email ?? ""), ("phone", member.phone ?? ""),
+                ("points", String(member.points)),
+            ] + tierFields + [
+                ("email", member.email ?? ""), ("phone", member.phone ?? ""),
                 ("birth date", member.birthDate ?? ""), ("address", address), ("preferred store", member.preferredStore ?? ""),
                 ("source", [member.sourceChannel, member.sourceCampaign].compactMap { $0 }.joined(separator: " / ")),
                 ("external id", member.externalID ?? ""), ("email consent", consent(member.emailConsent, member.emailConsentAt)),
                 ("sms consent", consent(member.smsConsent, member.smsConsentAt)), ("tags", member.tags.joined(separator: ", ")),
                 ("created", Dates.text(member.createdAt)), ("updated", Dates.text(member.updatedAt)),
             ],
-            json: member)
+            json: MemberJSON(record: member, card: card))
+    }
+
+    /// The way to the next tier for people: `gold, 120 points to go`, or `none (top tier)`.
+    static func nextTierText(_ next: String?, toNext: Int64?) -> String {
+        guard let next else { return "none (top tier)" }
+        let points = toNext ?? 0
+        return points == 0 ? "\(next), threshold reached" : "\(next), \(points) point\(points == 1 ? "" : "s") to go"
+    }
+}
+
+/// A member's record in JSON, with `tier`, `next_tier` and `to_next` when the programme has tiers.
+struct MemberJSON: Encodable {
+    let record: MemberRecord
+    let card: MemberCard?
+
+    enum CodingKeys: String, CodingKey {
+        case tier, nextTier = "next_tier", toNext = "to_next"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(card?.tier, forKey: .tier)
+        try container.encodeIfPresent(card?.nextTier, forKey: .nextTier)
+        try container.encodeIfPresent(card?.toNext, forKey: .toNext)
     }
 }
 
@@ -48,8 +82,10 @@ struct MemberShowCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
         let reference = try runtime.memberReference(member)
-        let record = try await runtime.withStore { store in try await store.member(reference) }
-        try runtime.printMember(record)
+        let (record, card) = try await runtime.withStore { store in
+            (try await store.member(reference), try await store.memberCard(reference, terminal: nil))
+        }
+        try runtime.printMember(record, card: card)
     }
 }
 

@@ -108,7 +108,7 @@ struct PointsCommand: AsyncParsableCommand {
             try runtime.output.record(
                 [("member", result.member), ("reversed", String(result.reversed ?? 0)), ("shortfall", String(result.shortfall ?? 0)),
                  ("points", String(result.points)), ("entry", result.entry.map(String.init) ?? "")],
-                json: result)
+                json: LedgerResultJSON(result))
         }
     }
 
@@ -135,10 +135,49 @@ struct PointsCommand: AsyncParsableCommand {
 }
 
 extension CommandRuntime {
+    /// A ledger call's outcome; for a purchase also its base points and tier bonus, and the member's tier
+    /// after the call when the programme has tiers.
     func printLedger(_ result: LedgerResult, _ amount: (String, Int64?)) throws {
-        try output.record(
-            [("member", result.member), (amount.0, String(amount.1 ?? 0)), ("points", String(result.points)),
-             ("entry", result.entry.map(String.init) ?? "")],
-            json: result)
+        var fields = [("member", result.member), (amount.0, String(amount.1 ?? 0))]
+        if let base = result.base {
+            fields += [("base", String(base)), ("tier bonus", String(result.tierBonus ?? 0))]
+        }
+        fields += [("points", String(result.points)), ("entry", result.entry.map(String.init) ?? "")]
+        if let tier = result.tier {
+            fields += [("tier", tier), ("next tier", Self.nextTierText(result.nextTier, toNext: result.toNext))]
+        }
+        try output.record(fields, json: LedgerResultJSON(result))
+    }
+}
+
+/// A ledger result in JSON, with the keys of the protocol's reply (`tier_bonus`, `next_tier`, `to_next`).
+struct LedgerResultJSON: Encodable {
+    let result: LedgerResult
+
+    init(_ result: LedgerResult) {
+        self.result = result
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case member, points, entry, earned, redeemed, reversed, shortfall, adjusted, base, tierBonus = "tier_bonus", tier
+        case nextTier = "next_tier", toNext = "to_next", replayed
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(result.member, forKey: .member)
+        try container.encode(result.points, forKey: .points)
+        try container.encodeIfPresent(result.entry, forKey: .entry)
+        try container.encodeIfPresent(result.earned, forKey: .earned)
+        try container.encodeIfPresent(result.redeemed, forKey: .redeemed)
+        try container.encodeIfPresent(result.reversed, forKey: .reversed)
+        try container.encodeIfPresent(result.shortfall, forKey: .shortfall)
+        try container.encodeIfPresent(result.adjusted, forKey: .adjusted)
+        try container.encodeIfPresent(result.base, forKey: .base)
+        try container.encodeIfPresent(result.tierBonus, forKey: .tierBonus)
+        try container.encodeIfPresent(result.tier, forKey: .tier)
+        try container.encodeIfPresent(result.nextTier, forKey: .nextTier)
+        try container.encodeIfPresent(result.toNext, forKey: .toNext)
+        try container.encodeIfPresent(result.replayed, forKey: .replayed)
     }
 }
