@@ -164,7 +164,7 @@ begin
      where member_id = new.member_id
     returning balance into new_balance;
     if not found then
-        raise exception 'member % has no point account', new.member_id using errcode = 'LY404';
+        raise exception 'member % has no point account', new.member_id using errcode = 'LY500';
     end if;
     new.balance_after := new_balance;
     return new;

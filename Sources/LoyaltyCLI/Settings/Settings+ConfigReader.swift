@@ -37,10 +37,7 @@ extension Settings {
 
     init(reader config: ConfigReader) throws {
         databaseURL = try config.string(forKey: "database.url", isSecret: true).map { try DatabaseURL(parsing: $0) }
-        poolSize = try Self.integer(config, "database.pool-size", default: 8)
-        guard (1...200).contains(poolSize) else {
-            throw LoyaltyError(.configuration, "database.pool-size must be 1...200")
-        }
+        poolSize = try Self.integer(config, "database.pool-size", default: 8, in: 1...200)
         home = config.string(forKey: "home", default: ".loyalty")
         postgresBinDirectory = config.string(forKey: "pg.bin")
         postgresUser = config.string(forKey: "pg.user")
@@ -63,14 +60,23 @@ extension Settings {
         let (host, port) = try Self.hostAndPort(config.string(forKey: "listen", default: "127.0.0.1:7470"))
         server = ServerConfiguration(
             host: host, port: port,
-            maximumLineLength: try Self.integer(config, "server.max-line-length", default: 8192),
-            idleTimeout: .seconds(try Self.integer(config, "server.idle-timeout-seconds", default: 300)),
-            requestTimeout: .seconds(try Self.integer(config, "server.request-timeout-seconds", default: 10)),
-            shutdownGracePeriod: .seconds(try Self.integer(config, "server.shutdown-grace-seconds", default: 10)),
+            maximumLineLength: try Self.integer(config, "server.max-line-length", default: 8192, in: 64...1_048_576),
+            idleTimeout: .seconds(try Self.integer(config, "server.idle-timeout-seconds", default: 300, in: 1...86_400)),
+            requestTimeout: .seconds(try Self.integer(config, "server.request-timeout-seconds", default: 10, in: 1...3600)),
+            shutdownGracePeriod: .seconds(
+                try Self.integer(config, "server.shutdown-grace-seconds", default: 10, in: 0...3600)),
             earnRates: earnRates, defaultRegion: defaultRegion)
-        guard (64...1_048_576).contains(server.maximumLineLength) else {
-            throw LoyaltyError(.configuration, "server.max-line-length must be 64...1048576")
+    }
+
+    /// An integer setting within `range`.
+    static func integer(_ config: ConfigReader, _ key: ConfigKey, default value: Int, in range: ClosedRange<Int>)
+        throws(LoyaltyError) -> Int
+    {
+        let number = try integer(config, key, default: value)
+        guard range.contains(number) else {
+            throw LoyaltyError(.configuration, "\(key) must be \(range.lowerBound)...\(range.upperBound), got \(number)")
         }
+        return number
     }
 
     /// An integer setting: the default when it is not set, an error when it is set to something else.

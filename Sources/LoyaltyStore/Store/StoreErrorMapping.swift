@@ -66,8 +66,9 @@ enum StoreErrorMapping {
         case "23514", "23502", "22001", "22003", "22P02", "22007", "22008":
             logger.debug("constraint refused input", metadata: ["sqlstate": "\(state)", "message": "\(message)"])
             return LoyaltyError(.badArgument, "value refused by the database (\(constraint ?? state))")
-        case "LY405":
-            return LoyaltyError(.internal, message)
+        case "LY405", "LY500":
+            logger.error("database integrity refusal", metadata: ["sqlstate": "\(state)", "message": "\(message)"])
+            return LoyaltyError(.internal, "internal error")
         case "57014", "55P03":
             // statement_timeout or lock_timeout: the statement was cancelled and rolled back.
             return LoyaltyError(.unavailable, "database did not answer in time; retry with the same req")
