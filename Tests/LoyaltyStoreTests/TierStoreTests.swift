@@ -320,6 +320,57 @@ struct TierStoreTests {
         }
     }
 
+    @Test("the ladder: the lowest tier cannot be removed while others exist; a seed may reorder, or is refused whole")
+    func ladder() async throws {
+        try await withTestDatabase { db in
+            try await seedExampleTiers(db)
+            // Nobody holds `member` or names it, but without it `silver` would be the lowest tier and need 1000 points.
+            let lowest = await #expect(throws: LoyaltyError.self) {
+                try await db.store.removeTier(code: try TierCode(parsing: "member"), actor: "test")
+            }
+            #expect(lowest?.code == .badArgument)
+            #expect(try await db.store.listTiers().map(\.code) == ["member", "silver", "gold"])
+
+            // Silver and gold swap ranks (and thresholds) in one seed: checked at commit, not tier by tier.
+            let swapped = try [
+                definition("gold", rank: 1, threshold: 1000, multiplier: "1.5"),
+                definition("silver", rank: 2, threshold: 3000, multiplier: "1.25"),
+            ]
+            _ = try await db.store.seedTiers(swapped, actor: "test")
+            #expect(try await db.store.listTiers().map(\.code) == ["member", "gold", "silver"])
+
+            // A seed that leaves thresholds falling with rank changes nothing.
+            let broken = await #expect(throws: LoyaltyError.self) {
+                try await db.store.seedTiers(
+                    [try definition("gold", rank: 1, threshold: 5000, multiplier: "1.5"),
+                     try definition("platinum", rank: 3, threshold: 10_000, multiplier: "2")], actor: "test")
+            }
+            #expect(broken?.code == .badArgument)
+            let listed = try await db.store.listTiers()
+            #expect(listed.map(\.code) == ["member", "gold", "silver"])
+            #expect(listed.map(\.threshold) == [0, 1000, 3000])
+        }
+    }
+
+    @Test("a closed member cannot be given a tier by hand; a suspended one can")
+    func manualTierClosedMember() async throws {
+        try await withTestDatabase { db in
+            try await seedExampleTiers(db)
+            let member = try await db.newMember()
+            _ = try await db.store.setMemberStatus(member, to: .closed, reason: "test", actor: "test")
+            let error = await #expect(throws: LoyaltyError.self) {
+                try await db.store.setMemberTier(member, tier: try TierCode(parsing: "gold"), reason: "x", until: nil, actor: "test")
+            }
+            #expect(error?.code == .memberInactive)
+            #expect(try await db.store.tierHistory(member).isEmpty)
+            // A suspended member can be.
+            let suspended = try await db.newMember("Sue", "Pended")
+            _ = try await db.store.setMemberStatus(suspended, to: .suspended, reason: "test", actor: "test")
+            _ = try await db.store.setMemberTier(suspended, tier: try TierCode(parsing: "gold"), reason: "x", until: nil, actor: "test")
+            #expect(try await db.store.memberCard(suspended, terminal: nil).tier == "gold")
+        }
+    }
+
     @Test("without tiers: no tier, no bonus, base itemised, no history; setting a tier is NOT_FOUND")
     func noTiers() async throws {
         try await withTestDatabase { db in
