@@ -88,10 +88,17 @@ $$;
 -- same refusal even if the data has changed since: a refused REDEEM replayed after a top-up stays
 -- refused. Failures that say nothing about the request (database unavailable, internal errors,
 -- revoked terminal, a request id reused for another request) are raised and not recorded.
+--
+-- Returns null for a failure caught by the same handler that is not a refusal: a unique violation
+-- other than a member's contact details is a fault, and the caller re-raises it.
 create function loyalty_refusal(p_sqlstate text, p_message text, p_constraint text) returns jsonb
 language sql immutable as $$
-    select jsonb_build_object('refused', jsonb_strip_nulls(jsonb_build_object(
-        'sqlstate', p_sqlstate, 'message', p_message, 'constraint', nullif(p_constraint, ''))))
+    select case
+        when p_sqlstate = '23505' and coalesce(p_constraint, '') not in
+             ('members_email_open', 'members_phone_open', 'members_external_id_key') then null
+        else jsonb_build_object('refused', jsonb_strip_nulls(jsonb_build_object(
+            'sqlstate', p_sqlstate, 'message', p_message, 'constraint', nullif(p_constraint, ''))))
+    end
 $$;
 
 -- ENROLL (till) and `member add` (administrator).
@@ -157,11 +164,10 @@ begin
                 or sqlstate 'LY422' or unique_violation then
         get stacked diagnostics refused_state = returned_sqlstate, refused_message = message_text,
                                 refused_constraint = constraint_name;
-        if refused_state = '23505' and refused_constraint not in ('members_email_open', 'members_phone_open',
-                                                                   'members_external_id_key') then
+        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
+        if result is null then
             raise;
         end if;
-        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
     end;
     if p_terminal is not null then
         perform loyalty_record_request(p_terminal, p_request, 'ENROLL', p_fingerprint, result);
@@ -228,11 +234,10 @@ begin
                 or sqlstate 'LY422' or unique_violation then
         get stacked diagnostics refused_state = returned_sqlstate, refused_message = message_text,
                                 refused_constraint = constraint_name;
-        if refused_state = '23505' and refused_constraint not in ('members_email_open', 'members_phone_open',
-                                                                   'members_external_id_key') then
+        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
+        if result is null then
             raise;
         end if;
-        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
     end;
     if p_terminal is not null then
         perform loyalty_record_request(p_terminal, p_request, 'EARN', p_fingerprint, result);
@@ -295,11 +300,10 @@ begin
                 or sqlstate 'LY422' or unique_violation then
         get stacked diagnostics refused_state = returned_sqlstate, refused_message = message_text,
                                 refused_constraint = constraint_name;
-        if refused_state = '23505' and refused_constraint not in ('members_email_open', 'members_phone_open',
-                                                                   'members_external_id_key') then
+        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
+        if result is null then
             raise;
         end if;
-        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
     end;
     if p_terminal is not null then
         perform loyalty_record_request(p_terminal, p_request, 'REDEEM', p_fingerprint, result);
@@ -462,11 +466,10 @@ begin
                 or sqlstate 'LY422' or unique_violation then
         get stacked diagnostics refused_state = returned_sqlstate, refused_message = message_text,
                                 refused_constraint = constraint_name;
-        if refused_state = '23505' and refused_constraint not in ('members_email_open', 'members_phone_open',
-                                                                   'members_external_id_key') then
+        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
+        if result is null then
             raise;
         end if;
-        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
     end;
     if p_terminal is not null then
         perform loyalty_record_request(p_terminal, p_request, 'REVERSE', p_fingerprint, result);

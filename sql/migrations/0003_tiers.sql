@@ -261,11 +261,10 @@ begin
                 or sqlstate 'LY422' or unique_violation then
         get stacked diagnostics refused_state = returned_sqlstate, refused_message = message_text,
                                 refused_constraint = constraint_name;
-        if refused_state = '23505' and refused_constraint not in ('members_email_open', 'members_phone_open',
-                                                                   'members_external_id_key') then
+        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
+        if result is null then
             raise;
         end if;
-        result := loyalty_refusal(refused_state, refused_message, refused_constraint);
     end;
     if p_terminal is not null then
         perform loyalty_record_request(p_terminal, p_request, 'EARN', p_fingerprint, result);
