@@ -154,20 +154,25 @@ language sql stable as $$
       from current_tier c cross join qualifying q left join next_tier n on true
 $$;
 
--- Moves a member up to the highest tier their qualifying points reach, if that is above their tier.
+-- Moves a member up to the highest tier their qualifying points reach, if that is above their tier,
+-- and returns their tier status afterwards (so that the earn need not count the window again).
 create function loyalty_qualify(p_member bigint, p_window_months int, p_entry bigint, p_actor text)
-returns void
+returns table (tier_id bigint, tier_code text, tier_rank int, multiplier_percent int, qualifying bigint,
+               next_code text, to_next bigint)
 language plpgsql as $$
+#variable_conflict use_column
 declare
     status record;
     target tiers%rowtype;
 begin
     select * into status from loyalty_tier_status(p_member, p_window_months);
-    if status.tier_id is null then
-        return;
+    if status.tier_id is not null then
+        select * into target from tiers t where t.threshold <= status.qualifying order by t.rank desc limit 1;
     end if;
-    select * into target from tiers where threshold <= status.qualifying order by rank desc limit 1;
     if target.id is null or target.rank <= status.tier_rank then
+        return query select status.tier_id, status.tier_code, status.tier_rank, status.multiplier_percent,
+                            status.qualifying, status.next_code, status.to_next
+                      where status.tier_id is not null;
         return;
     end if;
     insert into member_tiers (member_id, tier_id, since) values (p_member, target.id, now())
@@ -175,6 +180,7 @@ begin
                                           manual_until = null, manual_reason = null;
     insert into tier_changes (member_id, from_tier_id, to_tier_id, reason, actor, entry_id)
     values (p_member, status.tier_id, target.id, 'qualified', p_actor, p_entry);
+    return query select * from loyalty_tier_status(p_member, p_window_months);
 end
 $$;
 
@@ -237,7 +243,9 @@ begin
             if bonus > 0 then
                 insert into point_entry_items (entry_id, item, points, member_id) values (entry_id, 'tier', bonus, member.id);
             end if;
-            perform loyalty_qualify(member.id, p_window_months, entry_id, coalesce(p_admin, 'till'));
+            select * into tier from loyalty_qualify(member.id, p_window_months, entry_id, coalesce(p_admin, 'till'));
+        else
+            select * into tier from loyalty_tier_status(member.id, p_window_months);
         end if;
 
         result := jsonb_build_object('member', member.number, 'earned', p_points + bonus, 'points', balance,
@@ -245,7 +253,6 @@ begin
         if purchase_id is not null then
             result := result || jsonb_build_object('base', p_points, 'tier_bonus', bonus);
         end if;
-        select * into tier from loyalty_tier_status(member.id, p_window_months);
         if tier.tier_id is not null then
             result := result || jsonb_strip_nulls(jsonb_build_object(
                 'tier', tier.tier_code, 'next_tier', tier.next_code,
