@@ -45,8 +45,8 @@ public struct Migrator: Sendable {
         return Self.statuses(of: migrations, records: records)
     }
 
-    /// How many known migrations are not applied yet. `serve` refuses to start on an external database
-    /// whose schema is behind unless told to migrate.
+    /// How many known migrations are not applied yet. Changes nothing; ``verifyCurrent()`` is the check
+    /// commands run before using a database.
     public func pendingCount() async throws -> Int {
         try await status().filter { $0.state == .pending }.count
     }
