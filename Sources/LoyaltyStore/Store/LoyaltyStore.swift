@@ -12,11 +12,29 @@ public struct LoyaltyStore: Sendable {
     let logger: Logger
     /// The programme's tier rules, which earns and balances need.
     public let tierRules: TierRules
+    /// How vouchers are issued (their validity).
+    public let rewardRules: RewardRules
+    /// The installation's key, which voucher codes are derived and hashed with; voucher operations
+    /// refuse with `CONFIGURATION` without one.
+    public let installationKey: InstallationKey?
 
-    public init(client: PostgresClient, logger: Logger, tierRules: TierRules = .standard) {
+    public init(
+        client: PostgresClient, logger: Logger, tierRules: TierRules = .standard, rewardRules: RewardRules = .standard,
+        installationKey: InstallationKey? = nil
+    ) {
         self.client = client
         self.logger = logger
         self.tierRules = tierRules
+        self.rewardRules = rewardRules
+        self.installationKey = installationKey
+    }
+
+    /// The installation key, or a `CONFIGURATION` error when the store was made without one.
+    func requireKey() throws(LoyaltyError) -> InstallationKey {
+        guard let installationKey else {
+            throw LoyaltyError(.configuration, "no installation key: voucher codes cannot be made or checked")
+        }
+        return installationKey
     }
 
     /// Runs a query and maps any failure to a ``LoyaltyError``.
