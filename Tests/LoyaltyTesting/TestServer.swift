@@ -55,7 +55,7 @@ private func runTestServer<T: Sendable>(
     database: TestDatabase, configure: @Sendable (inout ServerConfiguration) -> Void,
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
-    let store = LoyaltyStore(client: database.client, logger: database.logger)
+    let store = LoyaltyStore(client: database.client, logger: database.logger, installationKey: testInstallationKey)
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
     let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress.self)

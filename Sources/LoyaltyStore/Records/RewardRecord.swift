@@ -21,4 +21,9 @@ public struct RewardRecord: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var updatedAt: Date
     public var retiredAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, cost, stock, validFrom = "valid_from", validUntil = "valid_until", minimumTier = "min_tier", status
+        case issued, used, createdAt = "created_at", updatedAt = "updated_at", retiredAt = "retired_at"
+    }
 }

@@ -18,4 +18,9 @@ public struct VoucherRecord: Sendable, Hashable, Codable {
     /// `claim` (points spent) or `grant` (issued by an administrator, with `grantReason`).
     public var source: String
     public var grantReason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case last4, status, reward, rewardName = "reward_name", member, issuedAt = "issued_at", expiresOn = "expires_on"
+        case usedAt = "used_at", receipt, usedBy = "used_by", source, grantReason = "grant_reason"
+    }
 }
