@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
             var configuration = database.url.clientConfiguration(poolSize: settings.poolSize)
             configuration.limitStatements(to: settings.server.requestTimeout)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            let store = LoyaltyStore(client: client, logger: logger, tierRules: settings.tierRules)
+            let store = LoyaltyStore(client: client, logger: logger, rules: settings.rules)
             let server = LoyaltyServer(configuration: settings.server, store: store, logger: logger)
             let policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent
             let migrations = MigrationService(client: client, policy: policy, logger: logger)

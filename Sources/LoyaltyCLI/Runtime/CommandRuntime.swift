@@ -52,7 +52,7 @@ struct CommandRuntime: Sendable {
         var backgroundLogger = logger
         if backgroundLogger.logLevel > .debug { backgroundLogger.logLevel = .error }
         let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
-        let store = LoyaltyStore(client: client, logger: logger, tierRules: settings.tierRules)
+        let store = LoyaltyStore(client: client, logger: logger, rules: settings.rules)
         let logger = self.logger
         let outcome: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }

@@ -51,11 +51,7 @@ extension Settings {
             earnRates = .standard
         }
 
-        do {
-            tierRules = try TierRules(windowMonths: Self.integer(config, "tiers.window-months", default: 12))
-        } catch {
-            throw LoyaltyError(.configuration, error.message)
-        }
+        rules = try Self.programmeRules(config)
 
         let (host, port) = try Self.hostAndPort(config.string(forKey: "listen", default: "127.0.0.1:7470"))
         server = ServerConfiguration(

@@ -15,7 +15,8 @@ struct Settings: Sendable {
     var postgresUser: String?
     var server: ServerConfiguration
     var earnRates: EarnRates
-    var tierRules: TierRules
+    /// The programme's rules: tiers, pending points, expiry, time zone.
+    var rules: ProgrammeRules
     var defaultRegion: PhoneNumber.Region
     /// Unset: `info` for `serve`, `warning` for the admin commands, whose output is their answer.
     var logLevel: String?

@@ -10,13 +10,16 @@ import PostgresNIO
 public struct LoyaltyStore: Sendable {
     public let client: PostgresClient
     let logger: Logger
-    /// The programme's tier rules, which earns and balances need.
-    public let tierRules: TierRules
+    /// The programme's rules (tiers, pending points, expiry), which the ledger functions apply.
+    public let rules: ProgrammeRules
+    /// `rules` as the SQL functions take them, encoded once.
+    let rulesJSON: String
 
-    public init(client: PostgresClient, logger: Logger, tierRules: TierRules = .standard) {
+    public init(client: PostgresClient, logger: Logger, rules: ProgrammeRules = .standard) {
         self.client = client
         self.logger = logger
-        self.tierRules = tierRules
+        self.rules = rules
+        self.rulesJSON = rules.databaseJSON
     }
 
     /// Runs a query and maps any failure to a ``LoyaltyError``.
