@@ -14,6 +14,9 @@ public enum LoyaltySchema {
         SchemaFile(name: "0001_foundation.sql", sql: String(decoding: PackageResources._001_foundation_sql, as: UTF8.self)),
         SchemaFile(name: "0002_ledger_functions.sql", sql: String(decoding: PackageResources._002_ledger_functions_sql, as: UTF8.self)),
         SchemaFile(name: "0003_tiers.sql", sql: String(decoding: PackageResources._003_tiers_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0004_points_lifecycle.sql",
+            sql: String(decoding: PackageResources._004_points_lifecycle_sql, as: UTF8.self)),
         SchemaFile(name: "0005_rewards.sql", sql: String(decoding: PackageResources._005_rewards_sql, as: UTF8.self)),
     ]
 }

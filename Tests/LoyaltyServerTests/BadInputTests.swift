@@ -77,7 +77,7 @@ struct BadInputTests {
             let member = try await till.enroll()
             try await till.sendRaw(Array("\n   \n\t\n\r\n \t \r\nBALANCE member=\(member)\r\n".utf8))
             let reply = try #require(try await till.readLine())
-            #expect(try okFields(reply) == ["member": member, "points": "0", "status": "active"])
+            #expect(try okFields(reply) == ["member": member, "points": "0", "pending": "0", "spendable": "0", "status": "active"])
             try await till.sendRaw(Array("EARN req=crlf-1 member=\(member) points=4 receipt=R-1\r\nPING\r\n".utf8))
             let earned = try okFields(try #require(try await till.readLine()))
             #expect(earned["points"] == "4")

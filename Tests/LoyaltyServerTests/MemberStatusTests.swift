@@ -15,7 +15,7 @@ struct MemberStatusTests {
             #expect(try await till.err("EARN req=s-1 member=\(member) amount=10.00 currency=EUR") == "MEMBER_INACTIVE")
             #expect(try await till.err("EARN req=s-2 member=\(member) points=5") == "MEMBER_INACTIVE")
             #expect(try await till.err("REDEEM req=s-3 member=\(member) points=5") == "MEMBER_INACTIVE")
-            #expect(try await till.ok("BALANCE member=\(member)") == ["member": member, "points": "30", "status": "suspended"])
+            #expect(try await till.ok("BALANCE member=\(member)") == ["member": member, "points": "30", "pending": "0", "spendable": "30", "status": "suspended"])
             #expect(try await till.ok("MEMBER member=\(member)")["status"] == "suspended")
             #expect(try await server.entryCount(member) == 1)
 

@@ -60,7 +60,7 @@ struct PipeliningTests {
             func next() async throws -> String { try #require(try await till.readLine()) }
             #expect(try await next().hasPrefix("OK time="))
             #expect(try okFields(try await next())["points"] == "30")
-            #expect(try okFields(try await next()) == ["member": member, "points": "30", "status": "active"])
+            #expect(try okFields(try await next()) == ["member": member, "points": "30", "pending": "0", "spendable": "30", "status": "active"])
             #expect(errorCode(try await next()) == "UNKNOWN_COMMAND")
             #expect(try okFields(try await next())["points"] == "18")
             // The blank line gets no reply: next is the HISTORY list.

@@ -62,7 +62,7 @@ struct PointsFlowTests {
             #expect(earn["points"] == "25")
             let earnEntry = try earn.int("entry")
 
-            #expect(try await till.ok("BALANCE member=\(member)") == ["member": member, "points": "25", "status": "active"])
+            #expect(try await till.ok("BALANCE member=\(member)") == ["member": member, "points": "25", "pending": "0", "spendable": "25", "status": "active"])
 
             let redeem = try await till.ok("REDEEM req=redeem-1 member=\(member) points=10 receipt=R-1002")
             #expect(redeem["member"] == member)

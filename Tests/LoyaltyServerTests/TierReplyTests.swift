@@ -17,7 +17,7 @@ struct TierReplyTests {
             let first = try await till.ok("EARN req=s1 member=\(ada) amount=990.00 currency=EUR receipt=R-1")
             #expect(
                 first == [
-                    "member": ada, "earned": "990", "points": "990", "entry": try entry(first), "base": "990", "tier_bonus": "0",
+                    "member": ada, "earned": "990", "points": "990", "pending": "0", "entry": try entry(first), "base": "990", "tier_bonus": "0",
                     "tier": "member", "next_tier": "silver", "to_next": "10",
                 ])
 
@@ -27,7 +27,7 @@ struct TierReplyTests {
             let crossing = try okFields(crossingReply)
             #expect(
                 crossing == [
-                    "member": ada, "earned": "25", "points": "1015", "entry": try entry(crossing), "base": "25",
+                    "member": ada, "earned": "25", "points": "1015", "pending": "0", "entry": try entry(crossing), "base": "25",
                     "tier_bonus": "0", "tier": "silver", "next_tier": "gold", "to_next": "1985",
                 ])
 
@@ -36,15 +36,19 @@ struct TierReplyTests {
             let silverEntry = try entry(try okFields(silverReply))
             #expect(
                 silverReply
-                    == "OK member=\(ada) earned=31 points=1046 entry=\(silverEntry) base=25 tier_bonus=6 tier=silver next_tier=gold to_next=1960"
+                    == "OK member=\(ada) earned=31 points=1046 pending=0 entry=\(silverEntry) base=25 tier_bonus=6 tier=silver next_tier=gold to_next=1960"
             )
 
-            // A refund of 10.00 of it: 11 points back (9 base, 2 bonus); the REVERSE reply is not itemised.
+            // A refund of 10.00 of it: 11 points back, itemised like the earn (9 base, 2 bonus).
             let partial = try await till.ok("REVERSE req=s4 of=s3 amount=10.00 currency=EUR")
-            #expect(partial == ["member": ada, "reversed": "11", "shortfall": "0", "points": "1035", "entry": try entry(partial)])
+            #expect(
+                partial == [
+                    "member": ada, "reversed": "11", "shortfall": "0", "points": "1035",
+                    "entry": try entry(partial), "base": "9", "tier_bonus": "2",
+                ])
             #expect(
                 try await till.ok("BALANCE member=\(ada)")
-                    == ["member": ada, "points": "1035", "status": "active", "tier": "silver", "next_tier": "gold", "to_next": "1969"])
+                    == ["member": ada, "points": "1035", "pending": "0", "spendable": "1035", "status": "active", "tier": "silver", "next_tier": "gold", "to_next": "1969"])
             let card = try await till.ok("MEMBER member=\(ada)")
             #expect(card["tier"] == "silver" && card["next_tier"] == "gold" && card["to_next"] == "1969")
             #expect(card["points"] == "1035")
@@ -55,7 +59,7 @@ struct TierReplyTests {
             #expect(refund["reversed"] == "990" && refund["points"] == "25")
             #expect(
                 try await till.ok("BALANCE member=\(ada)")
-                    == ["member": ada, "points": "25", "status": "active", "tier": "silver", "next_tier": "gold", "to_next": "2975"])
+                    == ["member": ada, "points": "25", "pending": "0", "spendable": "25", "status": "active", "tier": "silver", "next_tier": "gold", "to_next": "2975"])
             let after = try await till.ok("EARN req=s7 member=\(ada) amount=25.99 currency=EUR")
             #expect(after["base"] == "25" && after["tier_bonus"] == "6" && after["earned"] == "31" && after["points"] == "56")
             #expect(after["tier"] == "silver" && after["to_next"] == "2950")
@@ -76,17 +80,17 @@ struct TierReplyTests {
             let big = try await till.ok("EARN req=g1 member=\(grace) amount=3200.00 currency=EUR")
             #expect(
                 big == [
-                    "member": grace, "earned": "3200", "points": "3200", "entry": try entry(big), "base": "3200",
+                    "member": grace, "earned": "3200", "points": "3200", "pending": "0", "entry": try entry(big), "base": "3200",
                     "tier_bonus": "0", "tier": "gold",
                 ])
             #expect(
-                try await till.ok("BALANCE member=\(grace)") == ["member": grace, "points": "3200", "status": "active", "tier": "gold"])
+                try await till.ok("BALANCE member=\(grace)") == ["member": grace, "points": "3200", "pending": "0", "spendable": "3200", "status": "active", "tier": "gold"])
             let card = try await till.ok("MEMBER member=\(grace)")
             #expect(card["tier"] == "gold" && card["next_tier"] == nil && card["to_next"] == nil)
             let next = try await till.ok("EARN req=g2 member=\(grace) amount=25.99 currency=EUR")
             #expect(
                 next == [
-                    "member": grace, "earned": "37", "points": "3237", "entry": try entry(next), "base": "25", "tier_bonus": "12",
+                    "member": grace, "earned": "37", "points": "3237", "pending": "0", "entry": try entry(next), "base": "25", "tier_bonus": "12",
                     "tier": "gold",
                 ])
         }
@@ -108,7 +112,7 @@ struct TierReplyTests {
             let bonus = try await till.earn(hugo, points: 50)
             #expect(
                 bonus == [
-                    "member": hugo, "earned": "50", "points": "1050", "entry": try entry(bonus), "tier": "silver",
+                    "member": hugo, "earned": "50", "points": "1050", "pending": "0", "entry": try entry(bonus), "tier": "silver",
                     "next_tier": "gold", "to_next": "2000",
                 ])
             let lots = try await till.earn(ida, points: 5000)
@@ -132,7 +136,7 @@ struct TierReplyTests {
             let big = try await till.ok("EARN req=l2 member=\(linus) amount=3000.00 currency=EUR")
             #expect(
                 big == [
-                    "member": linus, "earned": "3750", "points": "3781", "entry": try entry(big), "base": "3000",
+                    "member": linus, "earned": "3750", "points": "3781", "pending": "0", "entry": try entry(big), "base": "3000",
                     "tier_bonus": "750", "tier": "gold",
                 ])
         }
@@ -144,10 +148,10 @@ struct TierReplyTests {
             let till = try await server.till("till-1")
             let member = try await till.enroll()
             let earn = try await till.ok("EARN req=n1 member=\(member) amount=25.99 currency=EUR")
-            #expect(earn == ["member": member, "earned": "25", "points": "25", "entry": try entry(earn), "base": "25", "tier_bonus": "0"])
+            #expect(earn == ["member": member, "earned": "25", "points": "25", "pending": "0", "entry": try entry(earn), "base": "25", "tier_bonus": "0"])
             let points = try await till.earn(member, points: 50)
-            #expect(points == ["member": member, "earned": "50", "points": "75", "entry": try entry(points)])
-            #expect(try await till.ok("BALANCE member=\(member)") == ["member": member, "points": "75", "status": "active"])
+            #expect(points == ["member": member, "earned": "50", "points": "75", "pending": "0", "entry": try entry(points)])
+            #expect(try await till.ok("BALANCE member=\(member)") == ["member": member, "points": "75", "pending": "0", "spendable": "75", "status": "active"])
             let card = try await till.ok("MEMBER member=\(member)")
             #expect(card["points"] == "75")
             #expect(card["tier"] == nil && card["next_tier"] == nil && card["to_next"] == nil)

@@ -180,7 +180,7 @@ struct TierStoreTests {
             let mia = try await db.newMember("Mia", "Window")
             _ = try await backdatedEarn(db, mia, base: 600, monthsAgo: 13)
             _ = try await backdatedEarn(db, mia, base: 500, monthsAgo: 11)
-            let longWindow = LoyaltyStore(client: db.client, logger: db.logger, tierRules: try TierRules(windowMonths: 24))
+            let longWindow = LoyaltyStore(client: db.client, logger: db.logger, rules: try ProgrammeRules(tiers: TierRules(windowMonths: 24)))
             let shortCard = try await db.store.memberCard(mia, terminal: nil)
             #expect(shortCard.tier == "member" && shortCard.toNext == 500)
             let longCard = try await longWindow.memberCard(mia, terminal: nil)

@@ -4,8 +4,9 @@
 -- Rules (docs/programme.md, Rewards):
 --   * A member can claim a reward when it is active, today is within its validity dates, it has stock
 --     left (or no stock limit), the member's tier rank is at least its minimum tier's, and the member
---     has the cost in spendable points. A claim spends the cost as a 'redeem' ledger entry, takes one
---     from the stock and issues a voucher, in one transaction with the idempotency record.
+--     has the cost in spendable points (loyalty_spendable of 0004: neither pending nor expired). A
+--     claim spends the cost as a 'redeem' ledger entry (the ledger trigger of 0004 consumes the lots),
+--     takes one from the stock and issues a voucher, in one transaction with the idempotency record.
 --   * Voucher codes are never stored: only a keyed hash (HMAC-SHA256 with the installation key,
 --     computed by the caller) and the last four characters. A code is found by its hash.
 --   * A voucher is valid until its last day (expires_on, inclusive, by the database's calendar) and
@@ -122,13 +123,6 @@ language sql stable as $$
                     (select min(rank) from tiers))
 $$;
 
--- Points the member may spend now. TODO(0004): loyalty_spendable(p_member) once pending and expiring
--- points land; until then every point of the balance is spendable.
-create function loyalty_reward_spendable(p_member bigint) returns bigint
-language sql stable as $$
-    select balance from point_accounts where member_id = p_member
-$$;
-
 -- Why the member cannot have the reward now (raises), or nothing. Points are not checked here.
 create function loyalty_reward_check(p_reward rewards, p_member bigint) returns void
 language plpgsql stable as $$
@@ -178,7 +172,7 @@ begin
         perform loyalty_terminal_store(p_terminal);
     end if;
     select * into found_member from members m where m.id = loyalty_member_id(p_kind, p_value);
-    spendable := loyalty_reward_spendable(found_member.id);
+    spendable := loyalty_spendable(found_member.id);
     tier_rank := coalesce(loyalty_member_tier_rank(found_member.id), -1);
     return query
         select found_member.number, spendable, r.code, r.name, r.cost, r.stock, r.valid_until
@@ -234,7 +228,7 @@ begin
 
         -- Lock the account first: concurrent spends of one member queue here, not in the CHECK.
         perform 1 from point_accounts a where a.member_id = member.id for update;
-        spendable := loyalty_reward_spendable(member.id);
+        spendable := loyalty_spendable(member.id);
         if spendable < reward.cost then
             raise exception '% points spendable, % requested', spendable, reward.cost using errcode = 'LY402';
         end if;

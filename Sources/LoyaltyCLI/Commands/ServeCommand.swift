@@ -34,8 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.limitStatements(to: settings.server.requestTimeout)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let store = LoyaltyStore(
-                client: client, logger: logger, tierRules: settings.tierRules, rewardRules: settings.rewardRules,
-                installationKey: key)
+                client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules, installationKey: key)
             let server = LoyaltyServer(configuration: settings.server, store: store, logger: logger)
             let policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent
             let migrations = MigrationService(client: client, policy: policy, logger: logger)

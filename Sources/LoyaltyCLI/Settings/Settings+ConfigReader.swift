@@ -51,11 +51,7 @@ extension Settings {
             earnRates = .standard
         }
 
-        do {
-            tierRules = try TierRules(windowMonths: Self.integer(config, "tiers.window-months", default: 12))
-        } catch {
-            throw LoyaltyError(.configuration, error.message)
-        }
+        rules = try Self.programmeRules(config)
 
         do {
             rewardRules = try RewardRules(voucherDays: Self.integer(config, "rewards.voucher-days", default: 90))

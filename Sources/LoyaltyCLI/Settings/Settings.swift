@@ -15,7 +15,8 @@ struct Settings: Sendable {
     var postgresUser: String?
     var server: ServerConfiguration
     var earnRates: EarnRates
-    var tierRules: TierRules
+    /// The programme's rules: tiers, pending points, expiry, time zone.
+    var rules: ProgrammeRules
     var rewardRules: RewardRules
     /// `LOYALTY_SECURITY_KEY_FILE`: the installation key (voucher codes), default `<home>/secret.key`;
     /// created with 32 random bytes, mode 0600, the first time a command needs it.

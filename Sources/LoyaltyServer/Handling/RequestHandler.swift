@@ -86,13 +86,17 @@ public struct RequestHandler: Sendable {
             let card = try await withTimeout { try await store.memberCard(reference, terminal: terminalID) }
             var fields: ReplyFields = [
                 "member": card.number, "first_name": card.firstName, "last_name": card.lastName,
-                "status": card.status.rawValue, "points": String(card.points), "since": card.since,
+                "status": card.status.rawValue, "points": String(card.points), "pending": String(card.pending),
+                "spendable": String(card.spendable), "since": card.since,
             ]
             Self.appendTier(card.tier, card.nextTier, card.toNext, to: &fields)
             return .ok(fields)
         case .balance(let reference):
             let card = try await withTimeout { try await store.memberCard(reference, terminal: terminalID) }
-            var fields: ReplyFields = ["member": card.number, "points": String(card.points), "status": card.status.rawValue]
+            var fields: ReplyFields = [
+                "member": card.number, "points": String(card.points), "pending": String(card.pending),
+                "spendable": String(card.spendable), "status": card.status.rawValue,
+            ]
             Self.appendTier(card.tier, card.nextTier, card.toNext, to: &fields)
             return .ok(fields)
         case .history(let reference, let limit):
@@ -116,8 +120,8 @@ public struct RequestHandler: Sendable {
                 try await store.earn(earn.member, points: points, purchase: purchase, receipt: earn.receipt, origin: origin)
             }
             var fields = Self.ledgerFields(result, ("earned", result.earned))
-            fields.append("base", result.base.map(String.init))
-            fields.append("tier_bonus", result.tierBonus.map(String.init))
+            fields.append("available_on", result.availableOn)
+            Self.appendItems(result, to: &fields)
             Self.appendTier(result.tier, result.nextTier, result.toNext, to: &fields)
             return .ok(fields)
         case .redeem(let redeem):
@@ -134,7 +138,9 @@ public struct RequestHandler: Sendable {
             var fields: ReplyFields = ["member": result.member, "reversed": String(result.reversed ?? 0)]
             fields.append("shortfall", String(result.shortfall ?? 0))
             fields.append("points", String(result.points))
+            fields.append("pending", result.pending.map(String.init))
             fields.append("entry", result.entry.map(String.init))
+            Self.appendItems(result, to: &fields)
             return .ok(fields)
         case .rewards(let reference):
             let claimable = try await withTimeout { try await store.claimableRewards(reference, terminal: terminalID) }
@@ -188,8 +194,18 @@ public struct RequestHandler: Sendable {
         var fields: ReplyFields = ["member": result.member]
         fields.append(amount.0, String(amount.1 ?? 0))
         fields.append("points", String(result.points))
+        fields.append("pending", result.pending.map(String.init))
         fields.append("entry", result.entry.map(String.init))
         return fields
+    }
+
+    /// `base=`, `tier_bonus=` and `promos=code:points,...`: what a purchase earned, or what its reversal took back.
+    static func appendItems(_ result: LedgerResult, to fields: inout ReplyFields) {
+        fields.append("base", result.base.map(String.init))
+        fields.append("tier_bonus", result.tierBonus.map(String.init))
+        if let promotions = result.promotions, !promotions.isEmpty {
+            fields.append("promos", promotions.map { "\($0.code):\($0.points)" }.joined(separator: ","))
+        }
     }
 
     /// `tier=`, and `next_tier=` with `to_next=` (qualifying points still needed) below the top tier.

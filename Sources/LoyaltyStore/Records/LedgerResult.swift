@@ -12,9 +12,15 @@ public struct LedgerResult: Sendable, Hashable, Codable {
     public var reversed: Int64?
     public var shortfall: Int64?
     public var adjusted: Int64?
-    /// For a purchase: the base points and the tier bonus, which add up to `earned`.
+    /// Points of the balance still inside their return window, after the call.
+    public var pending: Int64?
+    /// For an earn whose points are pending: the programme-local day they become spendable.
+    public var availableOn: String?
+    /// For a purchase: the base points, the tier bonus and each promotion's bonus, which add up to
+    /// `earned`; for the reversal of one, what it took back of each.
     public var base: Int64?
     public var tierBonus: Int64?
+    public var promotions: [PromotionAward]?
     /// The member's tier after the call, the next one up and the qualifying points still needed for it
     /// (absent when the programme has no tiers).
     public var tier: String?

@@ -30,17 +30,18 @@ extension LoyaltyStore {
         try await run {
             let rows = try await client.query(
                 """
-                select number, first_name, last_name, status, points, since::text, tier, next_tier, to_next
-                  from loyalty_member_card(\(terminal)::bigint, \(member.kind), \(member.value), \(tierRules.windowMonths)::int)
+                select number, first_name, last_name, status, points, pending, spendable, since::text, tier, next_tier, to_next
+                  from loyalty_member_card(\(terminal)::bigint, \(member.kind), \(member.value), \(rulesJSON)::jsonb)
                 """,
                 logger: logger
             )
-            for try await (number, first, last, status, points, since, tier, nextTier, toNext) in rows.decode(
-                (String, String, String, String, Int64, String, String?, String?, Int64?).self)
+            for try await (number, first, last, status, points, pending, spendable, since, tier, nextTier, toNext)
+                in rows.decode((String, String, String, String, Int64, Int64, Int64, String, String?, String?, Int64?).self)
             {
                 return MemberCard(
                     number: number, firstName: first, lastName: last, status: MemberStatus(rawValue: status) ?? .closed,
-                    points: points, since: since, tier: tier, nextTier: nextTier, toNext: toNext)
+                    points: points, pending: pending, spendable: spendable, since: since, tier: tier,
+                    nextTier: nextTier, toNext: toNext)
             }
             throw LoyaltyError(.notFound, "no such member")
         }

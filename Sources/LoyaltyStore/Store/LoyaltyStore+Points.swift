@@ -16,7 +16,7 @@ extension LoyaltyStore {
             select loyalty_earn(\(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
                                 \(member.kind), \(member.value), \(points),
                                 \(purchase?.minorUnits), \(purchase?.currency.code), \(receipt), \(reason),
-                                \(tierRules.windowMonths)::int)::text
+                                \(rulesJSON)::jsonb)::text
             """
         )
     }
@@ -40,7 +40,7 @@ extension LoyaltyStore {
         guard !reason.isEmpty else { throw LoyaltyError.missingArgument("reason") }
         if points > 0 {
             return try await ledgerCall(
-                "select loyalty_adjust_up(\(actor), \(member.kind), \(member.value), \(points), \(reason))::text"
+                "select loyalty_adjust_up(\(actor), \(member.kind), \(member.value), \(points), \(reason), \(rulesJSON)::jsonb)::text"
             )
         }
         let spent = try await ledgerCall(
@@ -55,7 +55,8 @@ extension LoyaltyStore {
         return result
     }
 
-    /// Takes back what an earlier earn awarded. See `sql/migrations/0002_ledger_functions.sql` for the rules.
+    /// Takes back what an earlier earn awarded, itemised like the earn. See `sql/migrations/0002_ledger_functions.sql`
+    /// for the rules.
     public func reverse(
         earn: EarnReference, extent: ReversalExtent, origin: Origin
     ) async throws(LoyaltyError) -> LedgerResult {
@@ -74,8 +75,9 @@ extension LoyaltyStore {
         }
         return try await ledgerCall(
             """
-            select loyalty_reverse(\(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
-                                   \(ofRequest), \(entry), \(amount?.minorUnits), \(amount?.currency.code), \(points))::text
+            select loyalty_with_items(loyalty_reverse(
+                \(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
+                \(ofRequest), \(entry), \(amount?.minorUnits), \(amount?.currency.code), \(points)))::text
             """
         )
     }

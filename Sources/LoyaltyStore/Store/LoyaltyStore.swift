@@ -10,8 +10,10 @@ import PostgresNIO
 public struct LoyaltyStore: Sendable {
     public let client: PostgresClient
     let logger: Logger
-    /// The programme's tier rules, which earns and balances need.
-    public let tierRules: TierRules
+    /// The programme's rules (tiers, pending points, expiry), which the ledger functions apply.
+    public let rules: ProgrammeRules
+    /// `rules` as the SQL functions take them, encoded once.
+    let rulesJSON: String
     /// How vouchers are issued (their validity).
     public let rewardRules: RewardRules
     /// The installation's key, which voucher codes are derived and hashed with; voucher operations
@@ -19,12 +21,13 @@ public struct LoyaltyStore: Sendable {
     public let installationKey: InstallationKey?
 
     public init(
-        client: PostgresClient, logger: Logger, tierRules: TierRules = .standard, rewardRules: RewardRules = .standard,
+        client: PostgresClient, logger: Logger, rules: ProgrammeRules = .standard, rewardRules: RewardRules = .standard,
         installationKey: InstallationKey? = nil
     ) {
         self.client = client
         self.logger = logger
-        self.tierRules = tierRules
+        self.rules = rules
+        self.rulesJSON = rules.databaseJSON
         self.rewardRules = rewardRules
         self.installationKey = installationKey
     }
