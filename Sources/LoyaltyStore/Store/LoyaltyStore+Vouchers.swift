@@ -10,7 +10,7 @@ extension LoyaltyStore {
         let records = try await run {
             try await Self.vouchers(
                 from: client.query(
-                    "select \(unescaped: Self.voucherColumns) from loyalty_voucher_status(\(terminal)::bigint, \(hash))",
+                    "select \(unescaped: Self.voucherColumns) from loyalty_voucher_status(\(terminal)::bigint, \(hash)) s",
                     logger: logger))
         }
         guard let record = records.first else { throw LoyaltyError(.notFound, "no voucher with this code") }
@@ -24,7 +24,7 @@ extension LoyaltyStore {
                 from: client.query(
                     """
                     select \(unescaped: Self.voucherColumns)
-                      from vouchers v0 cross join lateral loyalty_voucher_status(null, v0.code_hash)
+                      from vouchers v0 cross join lateral loyalty_voucher_status(null, v0.code_hash) s
                      where v0.member_id = loyalty_member_id(\(member.kind), \(member.value))
                      order by v0.id desc
                     """,
@@ -53,8 +53,12 @@ extension LoyaltyStore {
         }
     }
 
+    /// The columns of `loyalty_voucher_status(…) s` as ``vouchers(from:)`` reads them.
     static let voucherColumns =
-        "last4, status, reward, reward_name, member, issued_at, to_char(expires_on, 'YYYY-MM-DD'), used_at, receipt, used_by, source, grant_reason"
+        """
+        s.last4, s.status, s.reward, s.reward_name, s.member, s.issued_at, to_char(s.expires_on, 'YYYY-MM-DD'), s.used_at, s.receipt,
+        s.used_by, s.source, s.grant_reason
+        """
 
     static func vouchers(from rows: PostgresRowSequence) async throws -> [VoucherRecord] {
         var records: [VoucherRecord] = []
