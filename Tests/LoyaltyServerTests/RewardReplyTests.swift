@@ -114,7 +114,7 @@ struct RewardReplyTests {
 /// The programme of the worked example: member 0 / silver 1000 / gold 3000 (×1), and three rewards.
 private func seedExampleProgramme(_ server: TestServer) async throws {
     let tiers = try [("member", 0, 0), ("silver", 1, 1000), ("gold", 2, 3000)].map { (code: String, rank: Int, threshold: Int64) in
-        try TierDefinition(code: TierCode(parsing: code), name: code, rank: rank, threshold: threshold, multiplier: TierMultiplier(percent: 100))
+        try TierDefinition(code: TierCode(parsing: code), name: code, rank: rank, threshold: threshold, multiplier: PointsMultiplier(percent: 100))
     }
     _ = try await server.store.seedTiers(tiers, actor: "test")
     for (code, name, cost, stock, tier) in [

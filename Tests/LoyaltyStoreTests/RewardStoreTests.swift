@@ -386,7 +386,7 @@ private func reward(
 
 private func seedTiers(_ db: TestDatabase) async throws {
     let tiers = try [("member", 0, 0), ("silver", 1, 1000), ("gold", 2, 3000)].map { (code: String, rank: Int, threshold: Int64) in
-        try TierDefinition(code: TierCode(parsing: code), name: code, rank: rank, threshold: threshold, multiplier: TierMultiplier(percent: 100))
+        try TierDefinition(code: TierCode(parsing: code), name: code, rank: rank, threshold: threshold, multiplier: PointsMultiplier(percent: 100))
     }
     _ = try await db.store.seedTiers(tiers, actor: "test")
 }

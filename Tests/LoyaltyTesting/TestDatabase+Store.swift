@@ -6,6 +6,11 @@ extension TestDatabase {
     /// The store over this database, with the tests' installation key.
     public var store: LoyaltyStore { LoyaltyStore(client: client, logger: logger, installationKey: testInstallationKey) }
 
+    /// The store over this database, applying `rules`, with the tests' installation key.
+    public func store(rules: ProgrammeRules) -> LoyaltyStore {
+        LoyaltyStore(client: client, logger: logger, rules: rules, installationKey: testInstallationKey)
+    }
+
     /// A new active member with an empty account, created as an administrator would.
     public func newMember(_ first: String = "Ada", _ last: String = "Lovelace", email: String? = nil) async throws -> MemberReference {
         let result = try await store.enroll(

@@ -1,6 +1,6 @@
-/// A tier's earn multiplier, kept as a whole percentage so that no floating point touches points:
-/// `1.5` is 150 %, and a purchase's tier bonus is floor(base × (percent − 100) ÷ 100).
-public struct TierMultiplier: Sendable, Hashable, CustomStringConvertible {
+/// An earn multiplier (of a tier or a promotion), kept as a whole percentage so that no floating point touches points:
+/// `1.5` is 150 %, and the bonus on a purchase is floor(base × (percent − 100) ÷ 100).
+public struct PointsMultiplier: Sendable, Hashable, CustomStringConvertible {
     public let percent: Int
 
     public init(percent: Int) throws(LoyaltyError) {

@@ -1,0 +1,15 @@
+import ArgumentParser
+import LoyaltyCore
+import LoyaltyStore
+
+/// `loyalty jobs run JOB`: the programme's periodic jobs. Each is idempotent and safe to run twice or
+/// concurrently; run them daily (docs/operations.md).
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "Periodic jobs: point expiry, tier evaluation.", subcommands: [Run.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a job now.", subcommands: [ExpiryJob.self])
+    }
+}
