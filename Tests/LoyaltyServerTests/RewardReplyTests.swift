@@ -4,7 +4,7 @@ import LoyaltyTesting
 import Testing
 
 /// REWARDS, CLAIM, VOUCHER and USE over TCP, with the numbers of the worked example in docs/programme.md
-/// (section 5: tiers member 0 / silver 1000 / gold 3000; coffee 250, lounge 500 for silver and above,
+/// (section 9: tiers member 0 / silver 1000 / gold 3000; coffee 250, lounge 500 for silver and above,
 /// tote 1000 with one in stock).
 @Suite("Rewards and vouchers at the till (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
 struct RewardReplyTests {

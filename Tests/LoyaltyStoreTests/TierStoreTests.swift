@@ -28,13 +28,17 @@ struct TierStoreTests {
         #expect(try EarnRate(parsing: "BHD:1/1.000").points(for: Money(parsing: "2.999", currency: dinar)) == 2)
     }
 
-    @Test("worked example: the tier bonus is rounded down on the purchase's base points")
-    func tierBonusExamples() throws {
+    @Test("worked example: the tier bonus is rounded down on the purchase's base points (loyalty_percent_bonus)")
+    func tierBonusExamples() async throws {
         let cases: [(multiplier: String, base: Int64, bonus: Int64)] = [
             ("1", 25, 0), ("1.25", 25, 6), ("1.5", 25, 12), ("2", 25, 25), ("1.25", 3, 0), ("1.25", 3000, 750),
         ]
-        for (multiplier, base, bonus) in cases {
-            #expect(try PointsMultiplier(parsing: multiplier).bonus(on: base) == bonus, "\(multiplier) × \(base)")
+        try await withTestDatabase { db in
+            for (multiplier, base, bonus) in cases {
+                let percent = try PointsMultiplier(parsing: multiplier).percent
+                let computed = try await db.scalar("select loyalty_percent_bonus(\(base), \(percent)::int)::int8")
+                #expect(computed == bonus, "\(multiplier) × \(base)")
+            }
         }
     }
 

@@ -4,12 +4,4 @@ public enum PromotionBonus: Sendable, Hashable {
     case multiplier(PointsMultiplier)
     /// A fixed number of points.
     case points(Int64)
-
-    /// The bonus on top of `base` points.
-    public func bonus(on base: Int64) -> Int64 {
-        switch self {
-        case .multiplier(let multiplier): multiplier.bonus(on: base)
-        case .points(let points): points
-        }
-    }
 }
