@@ -57,7 +57,8 @@ private func runTestServer<T: Sendable>(
     database: TestDatabase, rules: ProgrammeRules, configure: @Sendable (inout ServerConfiguration) -> Void,
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
-    let store = LoyaltyStore(client: database.client, logger: database.logger, rules: rules)
+    let store = LoyaltyStore(
+        client: database.client, logger: database.logger, rules: rules, installationKey: testInstallationKey)
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
     let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress.self)
