@@ -89,16 +89,38 @@ struct PromotionStoreTests {
             #expect(earn.promotions == [PromotionAward(code: "double", points: 100), PromotionAward(code: "welcome", points: 20)])
 
             // Half the amount back: floor(245 × 50.00 / 100.00) = 122 points, each part in proportion,
-            // the base taking the rounding remainder.
+            // rounded down (49, 12, 49, 9 = 119); the 3 missing go to the largest remainders: welcome
+            // (.96), then base and double (.80 each, by name).
             let half = try await db.store.reverse(earn: .entry(try #require(earn.entry)), extent: .amount(try eur("50.00")), origin: admin)
             #expect(half.reversed == 122)
-            #expect(half.tierBonus == 12 && half.base == 52)
-            #expect(half.promotions == [PromotionAward(code: "double", points: 49), PromotionAward(code: "welcome", points: 9)])
+            #expect(half.tierBonus == 12 && half.base == 50)
+            #expect(half.promotions == [PromotionAward(code: "double", points: 50), PromotionAward(code: "welcome", points: 10)])
             let rest = try await db.store.reverse(earn: .entry(try #require(earn.entry)), extent: .full, origin: admin)
-            #expect(rest.reversed == 123 && rest.base == 48 && rest.tierBonus == 13)
-            #expect(rest.promotions == [PromotionAward(code: "double", points: 51), PromotionAward(code: "welcome", points: 11)])
+            #expect(rest.reversed == 123 && rest.base == 50 && rest.tierBonus == 13)
+            #expect(rest.promotions == [PromotionAward(code: "double", points: 50), PromotionAward(code: "welcome", points: 10)])
             let record = try await db.store.promotion(code: .init(parsing: "double"))
             #expect(record.awards == 1 && record.pointsAwarded == 0)
+        }
+    }
+
+    @Test("worked example PR8: two fixed bonuses on a purchase of no base points are taken back point by point, never overshooting")
+    func bonusesWithoutBase() async throws {
+        try await withTestDatabase { db in
+            let today = try await today(db)
+            for code in ["p-a", "p-b"] {
+                _ = try await db.store.addPromotion(try promotion(code, today, .points(50)), actor: "alice")
+            }
+            let member = try await db.newMember()
+            let earn = try await purchase(db.store, member, "0.50")
+            #expect(earn.base == 0 && earn.earned == 100)
+            let entry = try #require(earn.entry)
+            let first = try await db.store.reverse(earn: .entry(entry), extent: .points(1), origin: admin)
+            #expect(first.reversed == 1 && first.base == 0 && first.promotions == [PromotionAward(code: "p-a", points: 1)])
+            let second = try await db.store.reverse(earn: .entry(entry), extent: .points(1), origin: admin)
+            #expect(second.base == 0 && second.promotions == [PromotionAward(code: "p-b", points: 1)])
+            let rest = try await db.store.reverse(earn: .entry(entry), extent: .full, origin: admin)
+            #expect(rest.reversed == 98 && rest.base == 0)
+            #expect(rest.promotions == [PromotionAward(code: "p-a", points: 49), PromotionAward(code: "p-b", points: 49)])
         }
     }
 

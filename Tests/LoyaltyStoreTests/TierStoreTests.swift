@@ -562,20 +562,22 @@ struct TierStoreTests {
         #expect(
             try await db.scalar(
                 """
-                with reversals as (
-                    select r.reverses_entry_id as earn_id,
-                           sum(-r.points + r.shortfall) over w as claimed,
-                           sum(coalesce(ri.points, 0)) over w as tier_claimed
+                with parts as (
+                    select r.reverses_entry_id as earn_id, ei.points as earned_item, coalesce(-ri.points, 0) as part,
+                           -r.points + r.shortfall as claim,
+                           (select coalesce(sum(-p.points + p.shortfall), 0) from point_entries p
+                             where p.reverses_entry_id = r.reverses_entry_id and p.id < r.id) as claimed_before,
+                           (select coalesce(sum(-pi.points), 0) from point_entries p
+                              join point_entry_items pi on pi.entry_id = p.id and pi.item = ei.item
+                             where p.reverses_entry_id = r.reverses_entry_id and p.id < r.id) as item_before
                       from point_entries r
-                      left join point_entry_items ri on ri.entry_id = r.id and ri.item = 'tier'
-                     where r.kind = 'reverse'
-                    window w as (partition by r.reverses_entry_id order by r.id)
+                      join point_entry_items ei on ei.entry_id = r.reverses_entry_id
+                      left join point_entry_items ri on ri.entry_id = r.id and ri.item = ei.item
+                     where r.kind = 'reverse' and -r.points + r.shortfall > 0
                 )
-                select count(*)::int8 from reversals
-                  join point_entries earn on earn.id = reversals.earn_id
-                  join point_entry_items ei on ei.entry_id = earn.id and ei.item = 'tier'
-                 where -reversals.tier_claimed <> floor(ei.points::numeric * reversals.claimed / earn.points)
-                """) == 0, "the tier item claimed back is not floor(tier × claimed ÷ earned), cumulatively")
+                select count(*)::int8 from parts join point_entries earn on earn.id = parts.earn_id
+                 where abs(part - (earned_item - item_before)::numeric * claim / (earn.points - claimed_before)) >= 1
+                """) == 0, "a reversal's part of an item is not its share of what was left, rounded down or up")
         #expect(
             try await db.scalar(
                 """

@@ -16,9 +16,11 @@
 -- lots, in the ledger trigger, in the same statement as the balance: so the sum of the remaining points
 -- of a member's lots always equals their balance, and an entry can never take the same points twice.
 --   * redeem consumes spendable lots only (available, not expired), the soonest to expire first;
+--   * expire consumes expired lots first (then, under the inactivity policy, the rest);
 --   * reverse consumes the lot of the earn it reverses first (a reversal inside the return window
---     cancels the pending points), then like the others below;
---   * expire and a negative adjust consume expired lots, then spendable ones, then pending ones.
+--     cancels the pending points), then spendable, then pending lots, and expired lots last, so that
+--     what a reversal takes does not depend on whether the expiry job has run yet;
+--   * a negative adjust consumes spendable, then pending, then expired lots.
 
 -- Entries --------------------------------------------------------------------------------------
 
@@ -127,9 +129,12 @@ begin
         select l.entry_id, l.remaining from point_lots l
          where l.member_id = new.member_id and l.remaining > 0
            and (new.kind <> 'redeem' or (l.available_at <= now() and (l.expires_at is null or l.expires_at > now())))
-         order by l.entry_id is not distinct from new.reverses_entry_id desc,
-                  (l.expires_at is not null and l.expires_at <= now()) desc,
-                  l.available_at <= now() desc,
+         order by case
+                      when l.expires_at <= now() then case when new.kind = 'expire' then 0 else 4 end
+                      when l.entry_id = new.reverses_entry_id then 1
+                      when l.available_at <= now() then 2
+                      else 3
+                  end,
                   l.expires_at nulls last, l.entry_id
     loop
         part := least(due, lot.remaining);
@@ -214,36 +219,45 @@ alter table point_entry_items
 -- A promotion's limit per member counts its awards.
 create index point_entry_items_promotion on point_entry_items (promotion_id, member_id) where promotion_id is not null;
 
--- A reversal takes back each item of its earn in proportion, cumulatively (see 0003); the base item
--- takes the rounding remainder, so the items add up to the reversal's claim and a reversal in full
--- takes back every item exactly.
+-- A reversal takes back what is left of each item of its earn in proportion to what is left of it
+-- (replacing the cumulative floor of 0003, which lets the base item overshoot once an earn has more
+-- than one bonus item). Each item's share is rounded down and the units still missing go, one each, to
+-- the items with the largest remainders (ties by item name): so the parts add up to the reversal's
+-- claim, no part is negative, no item is ever claimed beyond what the earn gave, and the reversal that
+-- claims all that is left takes back every item exactly. Items of zero points are not written.
 create or replace function point_entries_itemise_reversal() returns trigger
 language plpgsql as $$
 declare
-    earned bigint;
-    claimed_after bigint;
-    claimed_before bigint;
     claim bigint := -new.points + new.shortfall;
     earned_at timestamptz;
-    others bigint;
 begin
-    select points, created_at into earned, earned_at from point_entries where id = new.reverses_entry_id;
-    if earned is null or earned = 0 or claim = 0
-       or not exists (select 1 from point_entry_items where entry_id = new.reverses_entry_id) then
+    select created_at into earned_at from point_entries where id = new.reverses_entry_id;
+    if claim = 0 or not exists (select 1 from point_entry_items where entry_id = new.reverses_entry_id) then
         return null;
     end if;
-    select coalesce(sum(-e.points + e.shortfall), 0) into claimed_after
-      from point_entries e where e.reverses_entry_id = new.reverses_entry_id;
-    claimed_before := claimed_after - claim;
     insert into point_entry_items (entry_id, item, points, member_id, counts_at, promotion_id)
-    select new.id, i.item,
-           -(floor(i.points::numeric * claimed_after / earned) - floor(i.points::numeric * claimed_before / earned))::bigint,
-           new.member_id, earned_at, i.promotion_id
-      from point_entry_items i
-     where i.entry_id = new.reverses_entry_id and i.item <> 'base';
-    select coalesce(sum(-points), 0) into others from point_entry_items where entry_id = new.id;
-    insert into point_entry_items (entry_id, item, points, member_id, counts_at)
-    values (new.id, 'base', -(claim - others), new.member_id, earned_at);
+    with left_over as (
+        select i.item, i.promotion_id,
+               (i.points + coalesce((select sum(r.points) from point_entry_items r
+                                       join point_entries e on e.id = r.entry_id
+                                      where e.reverses_entry_id = new.reverses_entry_id and e.id <> new.id
+                                        and r.item = i.item), 0))::numeric as points
+          from point_entry_items i
+         where i.entry_id = new.reverses_entry_id
+    ), shares as (
+        select l.item, l.promotion_id, floor(l.points * claim / t.total) as whole,
+               l.points * claim / t.total - floor(l.points * claim / t.total) as fraction
+          from left_over l, (select sum(points) as total from left_over) t
+         where t.total > 0
+    ), ranked as (
+        select s.*, row_number() over (order by s.fraction desc, s.item) as place,
+               claim - sum(s.whole) over () as missing
+          from shares s
+    )
+    select new.id, item, -(whole + case when place <= missing and fraction > 0 then 1 else 0 end)::bigint,
+           new.member_id, earned_at, promotion_id
+      from ranked
+     where whole + case when place <= missing and fraction > 0 then 1 else 0 end > 0;
     return null;
 end
 $$;
