@@ -17,5 +17,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0004_points_lifecycle.sql",
             sql: String(decoding: PackageResources._004_points_lifecycle_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0006_tier_evaluation.sql",
+            sql: String(decoding: PackageResources._006_tier_evaluation_sql, as: UTF8.self)),
     ]
 }
