@@ -8,10 +8,10 @@ struct JobsCommand: AsyncParsableCommand {
         subcommands: [Run.self])
 
     /// `loyalty jobs run JOB`. Every job is a subcommand of its own, in its own file
-    /// (`JobsCommand+JOB.swift`); a new job is added to `subcommands` here.
+    /// (`Jobs/TierJob.swift`); a new job is added to `subcommands` here.
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a job once: it does what is due now and prints a summary.",
-            subcommands: [Tiers.self])
+            subcommands: [TierJob.self])
     }
 }
