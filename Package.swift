@@ -135,7 +135,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LoyaltyStoreTests",
-            dependencies: ["LoyaltyStore", "LoyaltyTesting", "LoyaltyTestSupport"],
+            dependencies: [
+                "LoyaltyStore", "LoyaltyTesting", "LoyaltyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(

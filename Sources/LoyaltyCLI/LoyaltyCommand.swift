@@ -11,7 +11,7 @@ public struct LoyaltyCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, DatabaseCommand.self, MemberCommand.self, PointsCommand.self, TerminalCommand.self,
-            TierCommand.self, JobsCommand.self,
+            TierCommand.self, PromoCommand.self, JobsCommand.self, RewardCommand.self, VoucherCommand.self,
         ]
     )
 

@@ -4,7 +4,10 @@ import Testing
 
 @Suite("HelpText")
 struct HelpTextTests {
-    static let verbs = ["PING", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE"]
+    static let verbs = [
+        "PING", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE", "REWARDS", "CLAIM",
+        "VOUCHER", "USE",
+    ]
 
     @Test("has one entry per verb, each with verb, args and about")
     func entries() {

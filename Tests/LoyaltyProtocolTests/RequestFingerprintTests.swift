@@ -51,6 +51,10 @@ struct RequestFingerprintTests {
             ("ENROLL req=1 first_name=Anna last_name=Berg", "ENROLL req=1 first_name=Anna last_name=Berg consent_sms=1"),
             ("ENROLL req=1 first_name=\"Anna last_name=Berg\" last_name=X", "ENROLL req=1 first_name=Anna last_name=\"Berg last_name=X\""),
             ("ENROLL req=1 first_name=Anna last_name=Berg birth_date=1985-07-14", "ENROLL req=1 first_name=Anna last_name=Berg"),
+            ("CLAIM req=1 member=0000000018 reward=tote", "CLAIM req=1 member=0000000018 reward=coffee"),
+            ("CLAIM req=1 member=0000000018 reward=tote", "CLAIM req=1 member=7992739875 reward=tote"),
+            ("USE req=1 code=2222-2222-2222-2 receipt=R1", "USE req=1 code=2222-2222-2223-D receipt=R1"),
+            ("USE req=1 code=2222-2222-2222-2 receipt=R1", "USE req=1 code=2222-2222-2222-2 receipt=R2"),
         ])
     func differs(first: String, second: String) throws {
         #expect(try Self.fingerprint(first) != Self.fingerprint(second))
@@ -63,6 +67,8 @@ struct RequestFingerprintTests {
         ("REDEEM req=1 phone=015112345678 points=3 receipt=X", "REDEEM phone=+4915112345678 points=3 receipt=X"),
         ("ENROLL req=1 first_name=\"Anna Maria\" last_name=Berg",
          "ENROLL first_name=\"Anna Maria\" last_name=Berg consent_email=0 consent_sms=0"),
+        ("CLAIM req=1 phone=015112345678 reward=tote", "CLAIM phone=+4915112345678 reward=tote"),
+        ("USE req=1 code=2222-2222-2223-d receipt=R1", "USE code=222222222223D receipt=R1"),
     ])
     func canonicalText(line: String, text: String) throws {
         #expect(try Self.fingerprint(line) == text)
@@ -70,7 +76,7 @@ struct RequestFingerprintTests {
 
     @Test("is nil for requests that change nothing", arguments: [
         "PING", "HELP", "QUIT", "AUTH terminal=T secret=s", "MEMBER member=0000000018", "BALANCE member=0000000018",
-        "HISTORY member=0000000018 limit=5",
+        "HISTORY member=0000000018 limit=5", "REWARDS member=0000000018", "VOUCHER code=2222-2222-2222-2",
     ])
     func readOnly(line: String) throws {
         #expect(try Self.fingerprint(line) == nil)

@@ -130,6 +130,45 @@ struct RequestParserTests {
         #expect(try parse(line) == .reverse(request))
     }
 
+    @Test("parses REWARDS, CLAIM, VOUCHER and USE; a voucher code in any case, with or without dashes")
+    func rewardVerbs() throws {
+        #expect(try parse("REWARDS phone=\"0151 1234 5678\"") == .rewards(.phone(Self.annaPhone)))
+        #expect(
+            try parse("claim reward=tote-bag member=0000000018 req=C1")
+                == .claim(ClaimRequest(requestID: Self.req("C1"), member: .number(Self.anna), reward: try RewardCode(parsing: "tote-bag"))))
+        let code = try RedemptionCode(body: "ABCDEFGHJKMN")
+        #expect(try parse("VOUCHER code=\(code.grouped)") == .voucher(code))
+        #expect(try parse("VOUCHER code=\(code.canonical.lowercased())") == .voucher(code))
+        #expect(
+            try parse("USE req=U1 code=\"\(code.grouped.replacingOccurrences(of: "-", with: " "))\" receipt=R-9")
+                == .use(UseRequest(requestID: Self.req("U1"), code: code, receipt: "R-9")))
+    }
+
+    @Test(
+        "refuses bad reward requests with the argument's name",
+        arguments: [
+            ("REWARDS", "MISSING_ARGUMENT", "missing argument member"),
+            ("REWARDS member=0000000018 reward=tote", "BAD_ARGUMENT", "unknown argument reward for REWARDS"),
+            ("CLAIM member=0000000018 reward=tote", "MISSING_ARGUMENT", "missing argument req"),
+            ("CLAIM req=1 member=0000000018", "MISSING_ARGUMENT", "missing argument reward"),
+            ("CLAIM req=1 member=0000000018 reward=Tote", "BAD_ARGUMENT", "reward: a code of lower-case letters"),
+            ("VOUCHER", "MISSING_ARGUMENT", "missing argument code"),
+            ("VOUCHER code=ABCD-EFGH-JKMN-2", "BAD_ARGUMENT", "code: the code's check character is wrong"),
+            ("VOUCHER code=ABCD-EFGH-JKMN", "BAD_ARGUMENT", "code: a code has 13 characters"),
+            ("USE req=1 code=2222-2222-2222-2", "MISSING_ARGUMENT", "missing argument receipt"),
+            ("USE req=1 code=2222-2222-2222-2 receipt=\"R 1\"", "BAD_ARGUMENT", "receipt:"),
+            ("USE code=2222-2222-2222-2 receipt=R1", "MISSING_ARGUMENT", "missing argument req"),
+        ])
+    func rewardRefusals(line: String, code: String, message: String) {
+        do {
+            let request = try parse(line)
+            Issue.record("\(line) parsed as \(request)")
+        } catch {
+            #expect(error.code.rawValue == code, "\(line): \(error)")
+            #expect(error.message.hasPrefix(message), "\(line): \(error)")
+        }
+    }
+
     @Test("recognises blank lines")
     func blank() {
         #expect(RequestParser.isBlank(ByteBuffer()))

@@ -19,7 +19,10 @@ struct ConnectionTests {
             #expect(try help.header.int("count") == Int64(help.items.count))
             let verbs = Set(help.items.compactMap { $0["verb"] })
             #expect(
-                verbs == ["PING", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE"])
+                verbs == [
+                    "PING", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE", "REWARDS",
+                    "CLAIM", "VOUCHER", "USE",
+                ])
             #expect(help.items.allSatisfy { $0["args"] != nil && !($0["about"] ?? "").isEmpty })
 
             // Verbs are case-insensitive.

@@ -164,7 +164,7 @@ private func seedExampleTiers(_ server: TestServer) async throws {
     let tiers = try [("member", 0, 0, "1"), ("silver", 1, 1000, "1.25"), ("gold", 2, 3000, "1.5")].map {
         (code: String, rank: Int, threshold: Int64, multiplier: String) in
         try TierDefinition(
-            code: TierCode(parsing: code), name: code, rank: rank, threshold: threshold, multiplier: TierMultiplier(parsing: multiplier))
+            code: TierCode(parsing: code), name: code, rank: rank, threshold: threshold, multiplier: PointsMultiplier(parsing: multiplier))
     }
     _ = try await server.store.seedTiers(tiers, actor: "test")
 }

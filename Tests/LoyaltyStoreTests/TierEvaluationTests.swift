@@ -208,9 +208,7 @@ struct TierEvaluationTests {
         try await withTestDatabase { db in
             try await seedTiers(db)
             let utc = try rulesStore(db, TierRules(period: .calendarYear))
-            let auckland = LoyaltyStore(
-                client: db.client, logger: db.logger,
-                rules: try ProgrammeRules(tiers: TierRules(period: .calendarYear), timeZone: "Pacific/Auckland"))
+            let auckland = db.store(rules: try ProgrammeRules(tiers: TierRules(period: .calendarYear), timeZone: "Pacific/Auckland"))
             let yuki = try await db.newMember("Yuki", "Year")
             // 01:00 on 1 January in Auckland is still 31 December in UTC (12:00 or 13:00).
             _ = try await backdatedEarn(
@@ -428,12 +426,12 @@ private func seedTiers(_ db: TestDatabase) async throws {
 
 private func definition(_ code: String, rank: Int, threshold: Int64) throws -> TierDefinition {
     try TierDefinition(
-        code: TierCode(parsing: code), name: code.prefix(1).uppercased() + code.dropFirst(), rank: rank, threshold: threshold, multiplier: TierMultiplier(percent: 100))
+        code: TierCode(parsing: code), name: code.prefix(1).uppercased() + code.dropFirst(), rank: rank, threshold: threshold, multiplier: PointsMultiplier(percent: 100))
 }
 
 /// A store over the test database with these tier rules (UTC).
 private func rulesStore(_ db: TestDatabase, _ tiers: TierRules) throws -> LoyaltyStore {
-    LoyaltyStore(client: db.client, logger: db.logger, rules: try ProgrammeRules(tiers: tiers))
+    db.store(rules: try ProgrammeRules(tiers: tiers))
 }
 
 /// A purchase in EUR at the standard base rate.

@@ -28,13 +28,17 @@ struct TierStoreTests {
         #expect(try EarnRate(parsing: "BHD:1/1.000").points(for: Money(parsing: "2.999", currency: dinar)) == 2)
     }
 
-    @Test("worked example: the tier bonus is rounded down on the purchase's base points")
-    func tierBonusExamples() throws {
+    @Test("worked example: the tier bonus is rounded down on the purchase's base points (loyalty_percent_bonus)")
+    func tierBonusExamples() async throws {
         let cases: [(multiplier: String, base: Int64, bonus: Int64)] = [
             ("1", 25, 0), ("1.25", 25, 6), ("1.5", 25, 12), ("2", 25, 25), ("1.25", 3, 0), ("1.25", 3000, 750),
         ]
-        for (multiplier, base, bonus) in cases {
-            #expect(try TierMultiplier(parsing: multiplier).bonus(on: base) == bonus, "\(multiplier) × \(base)")
+        try await withTestDatabase { db in
+            for (multiplier, base, bonus) in cases {
+                let percent = try PointsMultiplier(parsing: multiplier).percent
+                let computed = try await db.scalar("select loyalty_percent_bonus(\(base), \(percent)::int)::int8")
+                #expect(computed == bonus, "\(multiplier) × \(base)")
+            }
         }
     }
 
@@ -269,7 +273,7 @@ struct TierStoreTests {
             #expect(sameRank?.message == "another tier has this rank")
 
             let updated = try await db.store.updateTier(
-                code: try TierCode(parsing: "gold"), TierUpdate(threshold: 2500, multiplier: try TierMultiplier(parsing: "1.75")),
+                code: try TierCode(parsing: "gold"), TierUpdate(threshold: 2500, multiplier: try PointsMultiplier(parsing: "1.75")),
                 actor: "test")
             #expect(updated.threshold == 2500 && updated.multiplierPercent == 175 && updated.rank == 2 && updated.name == "Gold")
             let rankTaken = await #expect(throws: LoyaltyError.self) {
@@ -600,7 +604,7 @@ private func seedExampleTiers(_ db: TestDatabase) async throws {
 private func definition(_ code: String, rank: Int, threshold: Int64, multiplier: String) throws -> TierDefinition {
     try TierDefinition(
         code: TierCode(parsing: code), name: code.prefix(1).uppercased() + code.dropFirst(), rank: rank, threshold: threshold,
-        multiplier: TierMultiplier(parsing: multiplier))
+        multiplier: PointsMultiplier(parsing: multiplier))
 }
 
 /// A purchase in EUR, earning the standard base rate as the server computes it.

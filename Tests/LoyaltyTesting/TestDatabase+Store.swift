@@ -3,8 +3,13 @@ import LoyaltyStore
 import PostgresNIO
 
 extension TestDatabase {
-    /// The store over this database.
-    public var store: LoyaltyStore { LoyaltyStore(client: client, logger: logger) }
+    /// The store over this database, with the tests' installation key.
+    public var store: LoyaltyStore { LoyaltyStore(client: client, logger: logger, installationKey: testInstallationKey) }
+
+    /// The store over this database, applying `rules`, with the tests' installation key.
+    public func store(rules: ProgrammeRules) -> LoyaltyStore {
+        LoyaltyStore(client: client, logger: logger, rules: rules, installationKey: testInstallationKey)
+    }
 
     /// A new active member with an empty account, created as an administrator would.
     public func newMember(_ first: String = "Ada", _ last: String = "Lovelace", email: String? = nil) async throws -> MemberReference {
@@ -24,3 +29,12 @@ extension TestDatabase {
 public enum TestDatabaseQueryError: Error {
     case noRow
 }
+
+/// The installation key tests pass explicitly (32 bytes 0x01…0x20), so that voucher codes are reproducible.
+public let testInstallationKey: InstallationKey = {
+    do {
+        return try InstallationKey(bytes: (1...32).map { UInt8($0) })
+    } catch {
+        fatalError("32 bytes are a valid key: \(error)")
+    }
+}()

@@ -1,4 +1,5 @@
 import Logging
+import LoyaltyCore
 import LoyaltyServer
 import LoyaltyStore
 import NIOCore
@@ -40,22 +41,24 @@ public enum TestServerError: Error {
 /// Runs `body` with a live server on 127.0.0.1 and an ephemeral port; shuts it down gracefully afterwards.
 public func withTestServer<T: Sendable>(
     database: TestDatabase? = nil,
+    rules: ProgrammeRules = .standard,
     configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
     if let database {
-        return try await runTestServer(database: database, configure: configure, body)
+        return try await runTestServer(database: database, rules: rules, configure: configure, body)
     }
     return try await withTestDatabase { database in
-        try await runTestServer(database: database, configure: configure, body)
+        try await runTestServer(database: database, rules: rules, configure: configure, body)
     }
 }
 
 private func runTestServer<T: Sendable>(
-    database: TestDatabase, configure: @Sendable (inout ServerConfiguration) -> Void,
+    database: TestDatabase, rules: ProgrammeRules, configure: @Sendable (inout ServerConfiguration) -> Void,
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
-    let store = LoyaltyStore(client: database.client, logger: database.logger)
+    let store = LoyaltyStore(
+        client: database.client, logger: database.logger, rules: rules, installationKey: testInstallationKey)
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
     let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress.self)

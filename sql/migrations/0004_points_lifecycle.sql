@@ -427,7 +427,9 @@ begin
         insert into point_entries (member_id, kind, points, terminal_id, request_id, admin_actor, receipt, reason,
                                    purchase_id, available_at, expires_at)
         values (member.id, 'earn', p_points + tier_bonus + promotion_points, p_terminal, p_request, p_admin,
-                p_receipt, p_reason, purchase_id, dates.available_at,
+                p_receipt, p_reason, purchase_id,
+                -- An earn of no points opens no lot, so it has no dates.
+                case when p_points + tier_bonus + promotion_points > 0 then dates.available_at end,
                 case when p_points + tier_bonus + promotion_points > 0 then dates.expires_at end)
         returning id, balance_after into entry_id, balance;
 
@@ -448,7 +450,8 @@ begin
         result := jsonb_build_object('member', member.number, 'earned', p_points + tier_bonus + promotion_points,
                                      'points', balance, 'pending', loyalty_pending(member.id), 'entry', entry_id)
                   || jsonb_strip_nulls(jsonb_build_object('available_on',
-                         (dates.available_at at time zone (p_rules->>'time_zone'))::date));
+                         (dates.available_at at time zone (p_rules->>'time_zone'))::date
+                         + case when p_points + tier_bonus + promotion_points > 0 then 0 end));
         if purchase_id is not null then
             result := result || loyalty_entry_items(entry_id);
         end if;

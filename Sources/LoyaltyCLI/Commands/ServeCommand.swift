@@ -27,12 +27,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let settings = runtime.settings
         let logger = runtime.logger
+        let key = try InstallationKey.loadOrCreate(at: settings.keyFile)
         let database = try await DatabaseLocation.open(settings: settings, role: "serve", logger: logger)
         do {
             var configuration = database.url.clientConfiguration(poolSize: settings.poolSize)
             configuration.limitStatements(to: settings.server.requestTimeout)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            let store = LoyaltyStore(client: client, logger: logger, rules: settings.rules)
+            let store = LoyaltyStore(
+                client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules, installationKey: key)
             let server = LoyaltyServer(configuration: settings.server, store: store, logger: logger)
             let policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent
             let migrations = MigrationService(client: client, policy: policy, logger: logger)

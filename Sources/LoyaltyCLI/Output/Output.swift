@@ -38,6 +38,11 @@ struct Output: Sendable {
         if format == .table || always { write(text) }
     }
 
+    /// A line on standard error: a warning that does not stop the command (a skipped line of a file).
+    func warning(_ text: String) {
+        try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
+    }
+
     func write(_ text: String) {
         do {
             try FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))

@@ -42,9 +42,14 @@ struct CommandRuntime: Sendable {
     /// Connects to the database, runs `body`, disconnects. With no database URL configured, starts the
     /// embedded cluster if it is not running, and stops it afterwards unless another process (a running
     /// `loyalty serve`, another command) is connected to it.
+    ///
+    /// With `installationKey`, the store gets the installation key (created on first use; see
+    /// ``Settings/keyFile``), which voucher commands need; other commands leave the key file alone.
     func withStore<T: Sendable>(
-        migrations policy: MigrationPolicy = .requireCurrent, _ body: @Sendable (LoyaltyStore) async throws -> T
+        migrations policy: MigrationPolicy = .requireCurrent, installationKey: Bool = false,
+        _ body: @Sendable (LoyaltyStore) async throws -> T
     ) async throws -> T {
+        let key = installationKey ? try InstallationKey.loadOrCreate(at: settings.keyFile) : nil
         let database = try await DatabaseLocation.open(settings: settings, role: "cli", logger: logger)
         let configuration = database.url.clientConfiguration(poolSize: min(settings.poolSize, 4))
         // The pool's own chatter (including its harmless warning when a command's first query races the
@@ -52,7 +57,8 @@ struct CommandRuntime: Sendable {
         var backgroundLogger = logger
         if backgroundLogger.logLevel > .debug { backgroundLogger.logLevel = .error }
         let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
-        let store = LoyaltyStore(client: client, logger: logger, rules: settings.rules)
+        let store = LoyaltyStore(
+            client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules, installationKey: key)
         let logger = self.logger
         let outcome: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }

@@ -53,6 +53,13 @@ extension Settings {
 
         rules = try Self.programmeRules(config)
 
+        do {
+            rewardRules = try RewardRules(voucherDays: Self.integer(config, "rewards.voucher-days", default: 90))
+        } catch {
+            throw LoyaltyError(.configuration, error.message)
+        }
+        keyFile = config.string(forKey: "security.key-file") ?? (home as NSString).appendingPathComponent("secret.key")
+
         let (host, port) = try Self.hostAndPort(config.string(forKey: "listen", default: "127.0.0.1:7470"))
         server = ServerConfiguration(
             host: host, port: port,

@@ -17,6 +17,10 @@ struct Settings: Sendable {
     var earnRates: EarnRates
     /// The programme's rules: tiers, pending points, expiry, time zone.
     var rules: ProgrammeRules
+    var rewardRules: RewardRules
+    /// `LOYALTY_SECURITY_KEY_FILE`: the installation key (voucher codes), default `<home>/secret.key`;
+    /// created with 32 random bytes, mode 0600, the first time a command needs it.
+    var keyFile: String
     var defaultRegion: PhoneNumber.Region
     /// Unset: `info` for `serve`, `warning` for the admin commands, whose output is their answer.
     var logLevel: String?

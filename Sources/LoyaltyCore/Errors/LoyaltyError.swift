@@ -46,6 +46,16 @@ extension LoyaltyError.Code {
     public static let insufficientPoints = Self(rawValue: "INSUFFICIENT_POINTS")
     /// A reversal would take back more than the original earn awarded or refund more than was paid.
     public static let reversalLimit = Self(rawValue: "REVERSAL_LIMIT")
+    /// The reward cannot be claimed now: it is retired, not valid yet, or its last day has passed.
+    public static let rewardUnavailable = Self(rawValue: "REWARD_UNAVAILABLE")
+    /// The reward has no stock left.
+    public static let outOfStock = Self(rawValue: "OUT_OF_STOCK")
+    /// The reward is for members of a higher tier.
+    public static let tierTooLow = Self(rawValue: "TIER_TOO_LOW")
+    /// The voucher was already used; a voucher is used once.
+    public static let voucherUsed = Self(rawValue: "VOUCHER_USED")
+    /// The voucher's last day has passed.
+    public static let voucherExpired = Self(rawValue: "VOUCHER_EXPIRED")
     /// The request id was already used by this terminal for a different request.
     public static let idempotencyConflict = Self(rawValue: "IDEMPOTENCY_CONFLICT")
     /// The request line is longer than the protocol allows; the connection is closed.

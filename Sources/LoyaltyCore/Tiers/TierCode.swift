@@ -1,19 +1,9 @@
-/// A tier's short code, used in replies and commands: `gold`, `silver-plus` (lower-case letters,
-/// digits, `-` and `_`, at most 32, starting with a letter or digit).
+/// A tier's short code, used in replies and commands: `gold`, `silver-plus`.
 public struct TierCode: Sendable, Hashable, CustomStringConvertible {
     public let value: String
 
     public init(parsing text: some StringProtocol) throws(LoyaltyError) {
-        let bytes = Array(text.utf8)
-        let isLowerOrDigit = { (byte: UInt8) in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-        }
-        guard let first = bytes.first, isLowerOrDigit(first), bytes.count <= 32,
-            bytes.allSatisfy({ isLowerOrDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
-        else {
-            throw .badArgument("tier", "a code of lower-case letters, digits, - and _ (at most 32) expected")
-        }
-        value = String(text)
+        value = try ShortCode.parse(text, argument: "tier")
     }
 
     public var description: String { value }

@@ -6,11 +6,11 @@ public struct TierDefinition: Sendable, Hashable {
     public var rank: Int
     /// Qualifying points needed to reach the tier.
     public var threshold: Int64
-    public var multiplier: TierMultiplier
+    public var multiplier: PointsMultiplier
     public var benefits: String
 
     public init(
-        code: TierCode, name: String, rank: Int, threshold: Int64, multiplier: TierMultiplier, benefits: String = ""
+        code: TierCode, name: String, rank: Int, threshold: Int64, multiplier: PointsMultiplier, benefits: String = ""
     ) throws(LoyaltyError) {
         self.code = code
         self.name = try FieldRules.requiredText(name, field: "name", maximumLength: 100)

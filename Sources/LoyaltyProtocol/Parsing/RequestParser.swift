@@ -55,6 +55,10 @@ public struct RequestParser: Sendable {
         case "EARN": return .earn(try earn(line))
         case "REDEEM": return .redeem(try redeem(line))
         case "REVERSE": return .reverse(try reverse(line))
+        case "REWARDS": return .rewards(try memberOnly(line))
+        case "CLAIM": return .claim(try claim(line))
+        case "VOUCHER": return .voucher(try voucher(line))
+        case "USE": return .use(try use(line))
         default: throw LoyaltyError(.unknownCommand, "unknown command \(InputExcerpt.of(line.verb))")
         }
     }

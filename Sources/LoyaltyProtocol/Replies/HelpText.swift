@@ -18,6 +18,10 @@ public enum HelpText {
         entry("EARN", "req member|phone|email (amount currency | points) [receipt]", "award points for a purchase"),
         entry("REDEEM", "req member|phone|email points [receipt]", "spend points"),
         entry("REVERSE", "req (of | entry) [amount currency | points]", "take back an earlier EARN, fully or in part"),
+        entry("REWARDS", "member|phone|email", "the rewards a member can claim now"),
+        entry("CLAIM", "req member|phone|email reward", "spend points on a reward; replies with a voucher code"),
+        entry("VOUCHER", "code", "check a voucher: valid, used or expired"),
+        entry("USE", "req code receipt", "use a voucher; each voucher is used once"),
     ]
 
     private static func entry(_ verb: String, _ arguments: String, _ about: String) -> ReplyFields {

@@ -24,7 +24,7 @@ extension Request {
     private var fingerprintFields: ReplyFields? {
         var fields = ReplyFields()
         switch self {
-        case .ping, .help, .quit, .auth, .member, .balance, .history:
+        case .ping, .help, .quit, .auth, .member, .balance, .history, .rewards, .voucher:
             return nil
         case .enroll(let request):
             fields.append("first_name", request.firstName)
@@ -55,6 +55,13 @@ extension Request {
             case .amount(let money): fields.append(money)
             case .points(let points): fields.append("points", String(points))
             }
+        case .claim(let request):
+            fields.append(request.member.kind, request.member.value)
+            fields.append("reward", request.reward.value)
+        case .use(let request):
+            // Names the code: the store keys this text before it keeps anything of it.
+            fields.append("code", request.code.canonical)
+            fields.append("receipt", request.receipt)
         }
         return fields
     }

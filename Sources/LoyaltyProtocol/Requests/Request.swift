@@ -15,6 +15,12 @@ public enum Request: Sendable, Hashable {
     case earn(EarnRequest)
     case redeem(RedeemRequest)
     case reverse(ReverseRequest)
+    /// `REWARDS member=|phone=|email=`: what the member can claim now.
+    case rewards(MemberReference)
+    case claim(ClaimRequest)
+    /// `VOUCHER code=...`: check a voucher.
+    case voucher(RedemptionCode)
+    case use(UseRequest)
 
     /// The verb as written in the spec (upper case).
     public var verb: String {
@@ -30,6 +36,10 @@ public enum Request: Sendable, Hashable {
         case .earn: "EARN"
         case .redeem: "REDEEM"
         case .reverse: "REVERSE"
+        case .rewards: "REWARDS"
+        case .claim: "CLAIM"
+        case .voucher: "VOUCHER"
+        case .use: "USE"
         }
     }
 
@@ -114,5 +124,31 @@ public struct ReverseRequest: Sendable, Hashable {
         self.requestID = requestID
         self.original = original
         self.extent = extent
+    }
+}
+
+/// `CLAIM req=... <member> reward=CODE`
+public struct ClaimRequest: Sendable, Hashable {
+    public var requestID: RequestID
+    public var member: MemberReference
+    public var reward: RewardCode
+
+    public init(requestID: RequestID, member: MemberReference, reward: RewardCode) {
+        self.requestID = requestID
+        self.member = member
+        self.reward = reward
+    }
+}
+
+/// `USE req=... code=... receipt=...`
+public struct UseRequest: Sendable, Hashable {
+    public var requestID: RequestID
+    public var code: RedemptionCode
+    public var receipt: String
+
+    public init(requestID: RequestID, code: RedemptionCode, receipt: String) {
+        self.requestID = requestID
+        self.code = code
+        self.receipt = receipt
     }
 }

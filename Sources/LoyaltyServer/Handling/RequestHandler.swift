@@ -142,6 +142,34 @@ public struct RequestHandler: Sendable {
             fields.append("entry", result.entry.map(String.init))
             Self.appendItems(result, to: &fields)
             return .ok(fields)
+        case .rewards(let reference):
+            let claimable = try await withTimeout { try await store.claimableRewards(reference, terminal: terminalID) }
+            return .list(
+                ["member": claimable.member, "points": String(claimable.points)], claimable.rewards.map(Self.rewardFields))
+        case .claim(let claim):
+            let origin = try origin(terminalID, claim.requestID, request)
+            let result = try await withTimeout { try await store.claim(claim.member, reward: claim.reward, origin: origin) }
+            return .ok([
+                "member": result.member, "voucher": result.code.grouped, "reward": result.reward, "name": result.name,
+                "spent": String(result.spent), "points": String(result.points), "entry": String(result.entry),
+                "expires": result.expires,
+            ])
+        case .voucher(let code):
+            let voucher = try await withTimeout { try await store.voucher(code, terminal: terminalID) }
+            var fields: ReplyFields = [
+                "status": voucher.status, "reward": voucher.reward, "name": voucher.rewardName, "member": voucher.member,
+                "expires": voucher.expiresOn,
+            ]
+            fields.append("used_at", voucher.usedAt.map(Self.timestamp))
+            fields.append("receipt", voucher.receipt)
+            return .ok(fields)
+        case .use(let use):
+            let origin = try origin(terminalID, use.requestID, request)
+            let result = try await withTimeout { try await store.useVoucher(use.code, receipt: use.receipt, origin: origin) }
+            return .ok([
+                "status": "used", "reward": result.reward, "name": result.name, "member": result.member,
+                "used_at": result.usedAt, "receipt": result.receipt,
+            ])
         case .ping, .help, .quit, .auth:
             throw LoyaltyError(.internal, "connection verb routed as a member verb")
         }
@@ -185,6 +213,14 @@ public struct RequestHandler: Sendable {
         fields.append("tier", tier)
         fields.append("next_tier", next)
         fields.append("to_next", toNext.map(String.init))
+    }
+
+    /// One line of a `REWARDS` list: `reward=CODE name=… cost=C [stock=N] [until=YYYY-MM-DD]`.
+    static func rewardFields(_ reward: ClaimableRewards.Reward) -> ReplyFields {
+        var fields: ReplyFields = ["reward": reward.code, "name": reward.name, "cost": String(reward.cost)]
+        fields.append("stock", reward.stock.map(String.init))
+        fields.append("until", reward.validUntil)
+        return fields
     }
 
     static func historyFields(_ entry: LedgerEntry) -> ReplyFields {

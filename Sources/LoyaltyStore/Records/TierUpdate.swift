@@ -5,10 +5,10 @@ public struct TierUpdate: Sendable, Hashable {
     public var name: String?
     public var rank: Int?
     public var threshold: Int64?
-    public var multiplier: TierMultiplier?
+    public var multiplier: PointsMultiplier?
     public var benefits: String?
 
-    public init(name: String? = nil, rank: Int? = nil, threshold: Int64? = nil, multiplier: TierMultiplier? = nil, benefits: String? = nil) {
+    public init(name: String? = nil, rank: Int? = nil, threshold: Int64? = nil, multiplier: PointsMultiplier? = nil, benefits: String? = nil) {
         self.name = name
         self.rank = rank
         self.threshold = threshold

@@ -14,12 +14,30 @@ public struct LoyaltyStore: Sendable {
     public let rules: ProgrammeRules
     /// `rules` as the SQL functions take them, encoded once.
     let rulesJSON: String
+    /// How vouchers are issued (their validity).
+    public let rewardRules: RewardRules
+    /// The installation's key, which voucher codes are derived and hashed with; voucher operations
+    /// refuse with `CONFIGURATION` without one.
+    public let installationKey: InstallationKey?
 
-    public init(client: PostgresClient, logger: Logger, rules: ProgrammeRules = .standard) {
+    public init(
+        client: PostgresClient, logger: Logger, rules: ProgrammeRules = .standard, rewardRules: RewardRules = .standard,
+        installationKey: InstallationKey? = nil
+    ) {
         self.client = client
         self.logger = logger
         self.rules = rules
         self.rulesJSON = rules.databaseJSON
+        self.rewardRules = rewardRules
+        self.installationKey = installationKey
+    }
+
+    /// The installation key, or a `CONFIGURATION` error when the store was made without one.
+    func requireKey() throws(LoyaltyError) -> InstallationKey {
+        guard let installationKey else {
+            throw LoyaltyError(.configuration, "no installation key: voucher codes cannot be made or checked")
+        }
+        return installationKey
     }
 
     /// Runs a query and maps any failure to a ``LoyaltyError``.

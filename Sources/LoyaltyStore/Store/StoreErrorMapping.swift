@@ -13,6 +13,11 @@ enum StoreErrorMapping {
         "LY404": .notFound,
         "LY409": .alreadyExists,
         "LY410": .memberInactive,
+        "LY411": .rewardUnavailable,
+        "LY412": .outOfStock,
+        "LY413": .tierTooLow,
+        "LY420": .voucherUsed,
+        "LY421": .voucherExpired,
         "LY422": .reversalLimit,
         "LY428": .idempotencyConflict,
     ]
@@ -25,6 +30,13 @@ enum StoreErrorMapping {
         "terminals_name_key": "a terminal with this name already exists",
         "tiers_code_key": "a tier with this code already exists",
         "tiers_rank_key": "another tier has this rank",
+        "rewards_code_key": "a reward with this code already exists",
+    ]
+
+    /// Foreign keys and check constraints whose violation is the administrator's to fix, with what it means.
+    static let badArgumentConstraints: [String: String] = [
+        "rewards_min_tier_id_fkey": "a reward is restricted to this tier",
+        "rewards_dates": "the reward's last day comes before its first",
     ]
 
     static func map(_ error: any Error, logger: Logger) -> LoyaltyError {
@@ -59,6 +71,9 @@ enum StoreErrorMapping {
         switch state {
         case "23505":
             return LoyaltyError(.alreadyExists, uniqueConstraints[constraint ?? ""] ?? "already exists")
+        case "23503" where badArgumentConstraints[constraint ?? ""] != nil,
+            "23514" where badArgumentConstraints[constraint ?? ""] != nil:
+            return LoyaltyError(.badArgument, badArgumentConstraints[constraint ?? ""] ?? "refused")
         case "23503":
             return LoyaltyError(.badArgument, "still in use (\(constraint ?? "a reference"))")
         case "23514" where constraint == "point_accounts_balance_check":

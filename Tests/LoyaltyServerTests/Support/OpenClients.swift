@@ -1,3 +1,4 @@
+import LoyaltyCore
 import LoyaltyServer
 import LoyaltyTesting
 import Synchronization
@@ -48,11 +49,12 @@ func withOpenClients<T>(
 /// `withTestServer`, with every connection the test opened closed once the server has shut down.
 func withServer<T: Sendable>(
     database: TestDatabase? = nil,
+    rules: ProgrammeRules = .standard,
     configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
     try await withOpenClients {
-        try await withTestServer(database: database, configure: configure, body)
+        try await withTestServer(database: database, rules: rules, configure: configure, body)
     }
 }
 

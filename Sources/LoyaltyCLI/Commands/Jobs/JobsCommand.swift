@@ -1,17 +1,17 @@
 import ArgumentParser
+import LoyaltyCore
+import LoyaltyStore
 
-/// `loyalty jobs run JOB`: the programme's periodic jobs. Each is safe to run twice or concurrently; run
-/// them daily (docs/operations.md).
+/// `loyalty jobs run JOB`: the programme's periodic jobs. Each is idempotent and safe to run twice or
+/// concurrently; run them daily (docs/operations.md).
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "jobs", abstract: "The programme's periodic jobs (run them daily).",
-        subcommands: [Run.self])
+        commandName: "jobs", abstract: "Periodic jobs: point expiry, tier evaluation.", subcommands: [Run.self])
 
-    /// `loyalty jobs run JOB`. Every job is a subcommand of its own, in its own file
-    /// (`Jobs/TierJob.swift`); a new job is added to `subcommands` here.
+    /// `loyalty jobs run JOB`. Every job is a command of its own, in its own file (`ExpiryJob.swift`,
+    /// `TierJob.swift`); a new job is added to `subcommands` here.
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a job once: it does what is due now and prints a summary.",
-            subcommands: [TierJob.self])
+            abstract: "Run a job now.", subcommands: [ExpiryJob.self, TierJob.self])
     }
 }

@@ -6,7 +6,7 @@ import LoyaltyStore
 struct PointsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "points", abstract: "The points ledger.",
-        subcommands: [Earn.self, Redeem.self, Adjust.self, Reverse.self, History.self])
+        subcommands: [Earn.self, Redeem.self, Adjust.self, Reverse.self, History.self, Expiring.self])
 
     struct Earn: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Award points for a purchase amount or as a number of points.")
@@ -141,8 +141,15 @@ extension CommandRuntime {
         var fields = [("member", result.member), (amount.0, String(amount.1 ?? 0))]
         if let base = result.base {
             fields += [("base", String(base)), ("tier bonus", String(result.tierBonus ?? 0))]
+            for promotion in result.promotions ?? [] {
+                fields.append(("promotion \(promotion.code)", String(promotion.points)))
+            }
         }
-        fields += [("points", String(result.points)), ("entry", result.entry.map(String.init) ?? "")]
+        fields.append(("points", String(result.points)))
+        if let pending = result.pending {
+            fields.append(("pending", String(pending) + (result.availableOn.map { " (spendable from \($0))" } ?? "")))
+        }
+        fields.append(("entry", result.entry.map(String.init) ?? ""))
         if let tier = result.tier {
             fields += [("tier", tier), ("next tier", Self.nextTierText(result.nextTier, toNext: result.toNext))]
         }
@@ -159,14 +166,16 @@ struct LedgerResultJSON: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case member, points, entry, earned, redeemed, reversed, shortfall, adjusted, base, tierBonus = "tier_bonus", tier
-        case nextTier = "next_tier", toNext = "to_next", replayed
+        case member, points, pending, availableOn = "available_on", entry, earned, redeemed, reversed, shortfall, adjusted
+        case base, tierBonus = "tier_bonus", promotions, tier, nextTier = "next_tier", toNext = "to_next", replayed
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(result.member, forKey: .member)
         try container.encode(result.points, forKey: .points)
+        try container.encodeIfPresent(result.pending, forKey: .pending)
+        try container.encodeIfPresent(result.availableOn, forKey: .availableOn)
         try container.encodeIfPresent(result.entry, forKey: .entry)
         try container.encodeIfPresent(result.earned, forKey: .earned)
         try container.encodeIfPresent(result.redeemed, forKey: .redeemed)
@@ -175,6 +184,7 @@ struct LedgerResultJSON: Encodable {
         try container.encodeIfPresent(result.adjusted, forKey: .adjusted)
         try container.encodeIfPresent(result.base, forKey: .base)
         try container.encodeIfPresent(result.tierBonus, forKey: .tierBonus)
+        try container.encodeIfPresent(result.promotions, forKey: .promotions)
         try container.encodeIfPresent(result.tier, forKey: .tier)
         try container.encodeIfPresent(result.nextTier, forKey: .nextTier)
         try container.encodeIfPresent(result.toNext, forKey: .toNext)

@@ -30,7 +30,7 @@ enum TierArguments {
 
     /// `1.5x`: how tables show a stored multiplier.
     static func multiplierText(percent: Int) -> String {
-        guard let multiplier = try? TierMultiplier(percent: percent) else { return "\(percent)%" }
+        guard let multiplier = try? PointsMultiplier(percent: percent) else { return "\(percent)%" }
         return "\(multiplier)x"
     }
 }

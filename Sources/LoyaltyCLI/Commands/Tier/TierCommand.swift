@@ -32,7 +32,7 @@ struct TierCommand: AsyncParsableCommand {
             let tier = try TierDefinition(
                 code: code, name: try TierArguments.name(name), rank: try TierArguments.rank(rank),
                 threshold: try TierArguments.threshold(threshold),
-                multiplier: try multiplier.map { try TierMultiplier(parsing: $0) } ?? TierMultiplier(percent: 100),
+                multiplier: try multiplier.map { try PointsMultiplier(parsing: $0) } ?? PointsMultiplier(percent: 100),
                 benefits: try benefits.map(TierArguments.benefits) ?? "")
             let record = try await runtime.withStore { store in try await store.addTier(tier, actor: runtime.actor) }
             try runtime.printTier(record)
@@ -66,7 +66,7 @@ struct TierCommand: AsyncParsableCommand {
             let update = TierUpdate(
                 name: try name.map(TierArguments.name), rank: try rank.map(TierArguments.rank),
                 threshold: try threshold.map(TierArguments.threshold),
-                multiplier: try multiplier.map { try TierMultiplier(parsing: $0) },
+                multiplier: try multiplier.map { try PointsMultiplier(parsing: $0) },
                 benefits: try benefits.map(TierArguments.benefits))
             guard !update.isEmpty else {
                 throw LoyaltyError(.missingArgument, "nothing to update: give --name, --rank, --threshold, --multiplier or --benefits")
@@ -134,7 +134,7 @@ struct TierJSON: Encodable {
         name = tier.name
         rank = tier.rank
         threshold = tier.threshold
-        multiplier = (try? TierMultiplier(percent: tier.multiplierPercent)).map(\.description) ?? "\(tier.multiplierPercent)%"
+        multiplier = (try? PointsMultiplier(percent: tier.multiplierPercent)).map(\.description) ?? "\(tier.multiplierPercent)%"
         multiplierPercent = tier.multiplierPercent
         benefits = tier.benefits
         createdAt = tier.createdAt

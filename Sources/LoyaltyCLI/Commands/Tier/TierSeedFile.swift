@@ -78,8 +78,8 @@ enum TierSeedFile {
             guard let rank else { throw LoyaltyError(.badArgument, "missing rank") }
             guard let threshold else { throw LoyaltyError(.badArgument, "missing threshold") }
             let tierCode = try TierCode(parsing: code)
-            var percent = try TierMultiplier(percent: 100)
-            if let multiplier { percent = try TierMultiplier(parsing: multiplier.text) }
+            var percent = try PointsMultiplier(percent: 100)
+            if let multiplier { percent = try PointsMultiplier(parsing: multiplier.text) }
             return try TierDefinition(
                 code: tierCode, name: try TierArguments.name(name), rank: try TierArguments.rank(rank.text),
                 threshold: try TierArguments.threshold(threshold.text), multiplier: percent,

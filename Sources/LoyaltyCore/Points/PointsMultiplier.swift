@@ -1,6 +1,7 @@
-/// A tier's earn multiplier, kept as a whole percentage so that no floating point touches points:
-/// `1.5` is 150 %, and a purchase's tier bonus is floor(base × (percent − 100) ÷ 100).
-public struct TierMultiplier: Sendable, Hashable, CustomStringConvertible {
+/// An earn multiplier (of a tier or a promotion), kept as a whole percentage so that no floating point touches points:
+/// `1.5` is 150 %, and the bonus on a purchase is floor(base × (percent − 100) ÷ 100), computed by the ledger
+/// (`loyalty_percent_bonus`, the one place that rounds percentages).
+public struct PointsMultiplier: Sendable, Hashable, CustomStringConvertible {
     public let percent: Int
 
     public init(percent: Int) throws(LoyaltyError) {
@@ -23,11 +24,6 @@ public struct TierMultiplier: Sendable, Hashable, CustomStringConvertible {
         }
         let hundredths = (Int(fraction) ?? 0) * (fraction.count == 1 ? 10 : 1)
         try self.init(percent: units * 100 + hundredths)
-    }
-
-    /// The bonus on top of `base` points, rounded down.
-    public func bonus(on base: Int64) -> Int64 {
-        base * Int64(percent - 100) / 100
     }
 
     /// `1.5`, `2`, `1.25`.
