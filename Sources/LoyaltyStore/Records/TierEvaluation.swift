@@ -14,6 +14,7 @@ public struct TierEvaluation: Sendable, Hashable, Codable {
         case upgraded
     }
 
+    /// What the evaluation did.
     public var outcome: Outcome
     /// The member's number; absent when the evaluation was not due.
     public var member: String?

@@ -13,6 +13,7 @@ public struct TierEvaluationSummary: Sendable, Hashable, Codable {
     /// Whether the run only reported what it would do.
     public var dryRun: Bool
 
+    /// A summary with these counts (all 0 by default).
     public init(evaluated: Int = 0, confirmed: Int = 0, downgraded: Int = 0, upgraded: Int = 0, skipped: Int = 0, dryRun: Bool) {
         self.evaluated = evaluated
         self.confirmed = confirmed
