@@ -18,5 +18,8 @@ public enum LoyaltySchema {
             name: "0004_points_lifecycle.sql",
             sql: String(decoding: PackageResources._004_points_lifecycle_sql, as: UTF8.self)),
         SchemaFile(name: "0005_rewards.sql", sql: String(decoding: PackageResources._005_rewards_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0006_tier_evaluation.sql",
+            sql: String(decoding: PackageResources._006_tier_evaluation_sql, as: UTF8.self)),
     ]
 }
