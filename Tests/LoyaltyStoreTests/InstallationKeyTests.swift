@@ -23,7 +23,7 @@ struct InstallationKeyTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/state") == ["secret.key"], "a temporary file was left")
     }
 
-    @Test("processes starting at once agree on one key")
+    @Test("concurrent first uses (tasks in one process, each creating the file with link(2)) agree on one key")
     func concurrentCreation() async throws {
         let path = try makeTemporaryDirectory(prefix: "key") + "/secret.key"
         let request = try RequestID(parsing: "r1")

@@ -152,20 +152,26 @@ struct PointsLifecycleTests {
         }
     }
 
-    @Test("lots cannot be edited or created outside the ledger")
+    @Test("lots cannot be edited or created outside the ledger (LY405 from the guard)")
     func lotsGuarded() async throws {
         try await withTestDatabase { db in
             let member = try await db.newMember()
             _ = try await db.store.earn(member, points: 10, purchase: nil, receipt: nil, origin: admin)
+            _ = try await db.store.redeem(member, points: 3, receipt: nil, origin: admin)
             for statement: PostgresQuery in [
                 "update point_lots set remaining = 0",
                 "update point_lots set remaining = remaining + 5",
                 "delete from point_lots",
-                "insert into point_lots (entry_id, member_id, points, remaining, available_at) select entry_id, member_id, 1, 1, now() from point_lots",
+                // A lot for the redemption, which has none: no key or check stands in the way, only the guard.
+                """
+                insert into point_lots (entry_id, member_id, points, remaining, available_at)
+                select id, member_id, 3, 3, now() from point_entries where kind = 'redeem'
+                """,
             ] {
-                await #expect(throws: (any Error).self) { try await db.client.query(statement, logger: db.logger) }
+                let error = await #expect(throws: PSQLError.self) { try await db.client.query(statement, logger: db.logger) }
+                #expect(error?.serverInfo?[.sqlState] == "LY405", "\(statement)")
             }
-            #expect(try await db.scalar("select sum(remaining)::int8 from point_lots") == 10)
+            #expect(try await db.scalar("select sum(remaining)::int8 from point_lots") == 7)
         }
     }
 

@@ -219,10 +219,14 @@ begin
         if member.status <> 'active' then
             raise exception 'member is %', member.status using errcode = 'LY410';
         end if;
-        -- Lock the reward: concurrent claims of the last one in stock queue here.
-        select * into reward from rewards where code = p_reward for update;
+        select * into reward from rewards where code = p_reward;
         if not found then
             raise exception 'no reward with code %', p_reward using errcode = 'LY404';
+        end if;
+        -- Only a reward with limited stock is locked (concurrent claims of the last one queue here):
+        -- claims of an unlimited reward must not serialise every till on its row.
+        if reward.stock is not null then
+            select * into reward from rewards where id = reward.id for update;
         end if;
         perform loyalty_reward_check(reward, member.id);
 
@@ -416,3 +420,15 @@ begin
     return result;
 end
 $$;
+
+-- The installation key's check value (InstallationKey.checkValue): the first process with a key records
+-- it, and every process with a key compares its own, so that a key created by mistake on another host is
+-- refused at start instead of issuing vouchers the tills cannot check.
+create table installation_key (
+    singleton   boolean primary key default true check (singleton),
+    check_value bytea not null check (length(check_value) = 32),
+    created_at  timestamptz not null default now()
+);
+
+create trigger installation_key_append_only before update or delete on installation_key
+    for each row execute function refuse_change();

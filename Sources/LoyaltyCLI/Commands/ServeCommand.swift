@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
                     services: [
                         .init(service: client),
                         .init(service: migrations, successTerminationBehavior: .ignore),
-                        .init(service: ServerAfterMigrations(server: server, migrations: migrations)),
+                        .init(service: ServerAfterMigrations(server: server, migrations: migrations, store: store)),
                     ],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))

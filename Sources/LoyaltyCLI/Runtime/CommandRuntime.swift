@@ -65,6 +65,7 @@ struct CommandRuntime: Sendable {
             defer { group.cancelAll() }
             do {
                 try await Self.prepareSchema(client: client, policy: database.embedded != nil ? (policy == .leave ? .leave : .apply) : policy, logger: logger)
+                if policy != .leave { try await store.verifyConfiguration() }
                 return .success(try await body(store))
             } catch {
                 return .failure(error)

@@ -44,9 +44,11 @@ final class MigrationService: Service, @unchecked Sendable {
 struct ServerAfterMigrations: Service {
     let server: LoyaltyServer
     let migrations: MigrationService
+    let store: LoyaltyStore
 
     func run() async throws {
         try await migrations.waitUntilReady()
+        try await store.verifyConfiguration()
         try await server.run()
     }
 }

@@ -137,8 +137,8 @@ public struct RequestHandler: Sendable {
             }
             var fields: ReplyFields = ["member": result.member, "reversed": String(result.reversed ?? 0)]
             fields.append("shortfall", String(result.shortfall ?? 0))
+            // No `pending=`: a replayed REVERSE must repeat its reply, and pending points change with time.
             fields.append("points", String(result.points))
-            fields.append("pending", result.pending.map(String.init))
             fields.append("entry", result.entry.map(String.init))
             Self.appendItems(result, to: &fields)
             return .ok(fields)

@@ -96,6 +96,13 @@ public struct InstallationKey: Sendable {
         }
     }
 
+    /// A value that identifies the key without revealing it, kept in the database so that a process with
+    /// another key (a copy of the CLI on another host that created its own) is refused, instead of issuing
+    /// vouchers no till can use.
+    public var checkValue: [UInt8] {
+        authenticationCode("key-check")
+    }
+
     /// HMAC-SHA256 of `message` under the key.
     func authenticationCode(_ message: String) -> [UInt8] {
         Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: bytes)))
