@@ -372,6 +372,32 @@ struct RewardStoreTests {
             #expect(try await snapshot(db) == retired, "a refused grant changed something")
         }
     }
+
+    @Test("reward days are the programme's days: a reward ending today in Pago Pago has ended in Kiritimati")
+    func rewardDaysInProgrammeTimeZone() async throws {
+        try await withTestDatabase { db in
+            // 25 hours apart: at any moment their calendar days differ.
+            let pagoPago = db.store(rules: try ProgrammeRules(timeZone: "Pacific/Pago_Pago"))
+            let kiritimati = db.store(rules: try ProgrammeRules(timeZone: "Pacific/Kiritimati"))
+            var pagoToday = ""
+            for try await text in try await db.client.query(
+                "select (now() at time zone 'Pacific/Pago_Pago')::date::text", logger: db.logger
+            ).decode(String.self) {
+                pagoToday = text
+            }
+            _ = try await db.store.addReward(try reward("cake", "Cake", cost: 1, until: pagoToday), actor: "t")
+            let member = try await db.newMember()
+            _ = try await db.store.earn(member, points: 5, purchase: nil, receipt: nil, origin: admin)
+            #expect(try await pagoPago.claimableRewards(member).rewards.map(\.code) == ["cake"])
+            #expect(try await kiritimati.claimableRewards(member).rewards.isEmpty)
+            let refused = await #expect(throws: LoyaltyError.self) {
+                try await kiritimati.claim(member, reward: try RewardCode(parsing: "cake"), origin: admin)
+            }
+            #expect(refused?.code == .rewardUnavailable)
+            let claimed = try await pagoPago.claim(member, reward: try RewardCode(parsing: "cake"), origin: admin)
+            #expect(claimed.expires == pagoToday)
+        }
+    }
 }
 
 // MARK: - Helpers

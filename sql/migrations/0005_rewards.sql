@@ -123,8 +123,15 @@ language sql stable as $$
                     (select min(rank) from tiers))
 $$;
 
--- Why the member cannot have the reward now (raises), or nothing. Points are not checked here.
-create function loyalty_reward_check(p_reward rewards, p_member bigint) returns void
+-- Today in the programme's time zone (`programme.time-zone`): the day that reward and voucher dates
+-- are compared with, as promotions' days are.
+create function loyalty_local_date(p_time_zone text) returns date
+language sql stable as $$
+    select (now() at time zone p_time_zone)::date
+$$;
+
+-- Why the member cannot have the reward on p_today (raises), or nothing. Points are not checked here.
+create function loyalty_reward_check(p_reward rewards, p_member bigint, p_today date) returns void
 language plpgsql stable as $$
 declare
     needed tiers%rowtype;
@@ -132,10 +139,10 @@ begin
     if p_reward.status <> 'active' then
         raise exception 'reward % is retired', p_reward.code using errcode = 'LY411';
     end if;
-    if p_reward.valid_from > current_date then
+    if p_reward.valid_from > p_today then
         raise exception 'reward % can be claimed from %', p_reward.code, p_reward.valid_from using errcode = 'LY411';
     end if;
-    if p_reward.valid_until < current_date then
+    if p_reward.valid_until < p_today then
         raise exception 'reward % ended on %', p_reward.code, p_reward.valid_until using errcode = 'LY411';
     end if;
     if p_reward.min_tier_id is not null then
@@ -150,17 +157,17 @@ begin
 end
 $$;
 
--- The last day of a voucher issued today: p_days from today, but not beyond the reward's last day.
-create function loyalty_voucher_expiry(p_reward rewards, p_days int) returns date
-language sql stable as $$
-    select least(current_date + p_days, coalesce(p_reward.valid_until, 'infinity'::date))
+-- The last day of a voucher issued on p_today: p_days later, but not beyond the reward's last day.
+create function loyalty_voucher_expiry(p_reward rewards, p_days int, p_today date) returns date
+language sql immutable as $$
+    select least(p_today + p_days, coalesce(p_reward.valid_until, 'infinity'::date))
 $$;
 
 -- REWARDS: what the member can claim now (active, within dates, in stock, tier allows, cost within
 -- the spendable points), cheapest first. Always at least one row, so that the member and the points
 -- come back even when nothing can be claimed (the reward columns are then null). An inactive member
 -- can claim nothing.
-create function loyalty_claimable_rewards(p_terminal bigint, p_kind text, p_value text)
+create function loyalty_claimable_rewards(p_terminal bigint, p_kind text, p_value text, p_time_zone text)
 returns table (member text, points bigint, code text, name text, cost bigint, stock bigint, valid_until date)
 language plpgsql stable as $$
 declare
@@ -179,8 +186,8 @@ begin
           from (select 1) one
           left join rewards r
             on found_member.status = 'active' and r.status = 'active'
-           and (r.valid_from is null or r.valid_from <= current_date)
-           and (r.valid_until is null or r.valid_until >= current_date)
+           and (r.valid_from is null or r.valid_from <= loyalty_local_date(p_time_zone))
+           and (r.valid_until is null or r.valid_until >= loyalty_local_date(p_time_zone))
            and (r.stock is null or r.stock > 0)
            and r.cost <= spendable
            and (r.min_tier_id is null or tier_rank >= (select t.rank from tiers t where t.id = r.min_tier_id))
@@ -192,7 +199,8 @@ $$;
 -- code the caller chose and hashed (p_code_hash, p_last4). Idempotent by request id like loyalty_spend.
 create function loyalty_claim(
     p_terminal bigint, p_request text, p_fingerprint text, p_admin text,
-    p_kind text, p_value text, p_reward text, p_code_hash bytea, p_last4 text, p_voucher_days int
+    p_kind text, p_value text, p_reward text, p_code_hash bytea, p_last4 text, p_voucher_days int,
+    p_time_zone text
 ) returns jsonb
 language plpgsql as $$
 declare
@@ -228,7 +236,7 @@ begin
         if reward.stock is not null then
             select * into reward from rewards where id = reward.id for update;
         end if;
-        perform loyalty_reward_check(reward, member.id);
+        perform loyalty_reward_check(reward, member.id, loyalty_local_date(p_time_zone));
 
         -- Lock the account first: concurrent spends of one member queue here, not in the CHECK.
         perform 1 from point_accounts a where a.member_id = member.id for update;
@@ -247,7 +255,7 @@ begin
         insert into reward_claims (reward_id, member_id, points, entry_id, terminal_id, request_id, admin_actor)
         values (reward.id, member.id, reward.cost, entry_id, p_terminal, p_request, p_admin)
         returning id into claim_id;
-        expires := loyalty_voucher_expiry(reward, p_voucher_days);
+        expires := loyalty_voucher_expiry(reward, p_voucher_days, loyalty_local_date(p_time_zone));
         insert into vouchers (code_hash, code_last4, reward_id, member_id, claim_id, expires_on)
         values (p_code_hash, p_last4, reward.id, member.id, claim_id, expires);
 
@@ -281,7 +289,7 @@ $$;
 -- whole grant. Codes come as hex keyed hashes, one per member. Returns one object per member in order: {"member", "expires"} or {"member", "skipped"}.
 create function loyalty_grant_vouchers(
     p_admin text, p_reward text, p_members text[], p_code_hashes text[], p_last4s text[], p_reason text,
-    p_voucher_days int
+    p_voucher_days int, p_time_zone text
 ) returns jsonb
 language plpgsql as $$
 declare
@@ -309,11 +317,11 @@ begin
     if reward.status <> 'active' then
         raise exception 'reward % is retired', reward.code using errcode = 'LY411';
     end if;
-    if reward.valid_from > current_date or reward.valid_until < current_date then
+    if reward.valid_from > loyalty_local_date(p_time_zone) or reward.valid_until < loyalty_local_date(p_time_zone) then
         raise exception 'reward % is valid from % to %', reward.code, coalesce(reward.valid_from::text, '-'),
             coalesce(reward.valid_until::text, '-') using errcode = 'LY411';
     end if;
-    expires := loyalty_voucher_expiry(reward, p_voucher_days);
+    expires := loyalty_voucher_expiry(reward, p_voucher_days, loyalty_local_date(p_time_zone));
     for i in 1 .. coalesce(cardinality(p_members), 0) loop
         select * into member from members where number = p_members[i];
         if not found then
@@ -342,7 +350,7 @@ end
 $$;
 
 -- VOUCHER at the till and `voucher show`: a voucher found by its code's hash, with its state.
-create function loyalty_voucher_status(p_terminal bigint, p_code_hash bytea)
+create function loyalty_voucher_status(p_terminal bigint, p_code_hash bytea, p_time_zone text)
 returns table (id bigint, last4 text, status text, reward text, reward_name text, member text, issued_at timestamptz,
                expires_on date, used_at timestamptz, receipt text, used_by text, source text, grant_reason text)
 language plpgsql stable as $$
@@ -352,7 +360,7 @@ begin
     end if;
     return query
         select v.id, v.code_last4,
-               case when u.id is not null then 'used' when v.expires_on < current_date then 'expired' else 'valid' end,
+               case when u.id is not null then 'used' when v.expires_on < loyalty_local_date(p_time_zone) then 'expired' else 'valid' end,
                r.code, r.name, m.number, v.issued_at, v.expires_on, u.used_at, u.receipt, t.name,
                case when v.claim_id is not null then 'claim' else 'grant' end, v.grant_reason
           from vouchers v
@@ -370,7 +378,7 @@ $$;
 -- USE: consumes a voucher once. Idempotent by request id; a second use by another request is refused
 -- with LY420, and that refusal is stored like any other.
 create function loyalty_use_voucher(
-    p_terminal bigint, p_request text, p_fingerprint text, p_code_hash bytea, p_receipt text
+    p_terminal bigint, p_request text, p_fingerprint text, p_code_hash bytea, p_receipt text, p_time_zone text
 ) returns jsonb
 language plpgsql as $$
 declare
@@ -400,7 +408,7 @@ begin
                 to_char(earlier.used_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), earlier.receipt
                 using errcode = 'LY420';
         end if;
-        if voucher.expires_on < current_date then
+        if voucher.expires_on < loyalty_local_date(p_time_zone) then
             raise exception 'voucher …% expired on %', voucher.code_last4, voucher.expires_on using errcode = 'LY421';
         end if;
         insert into voucher_uses (voucher_id, terminal_id, request_id, store_code, receipt)

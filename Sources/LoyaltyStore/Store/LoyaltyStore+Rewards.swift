@@ -107,7 +107,7 @@ extension LoyaltyStore {
             let rows = try await client.query(
                 """
                 select member, points, code, name, cost, stock, to_char(valid_until, 'YYYY-MM-DD')
-                  from loyalty_claimable_rewards(\(terminal)::bigint, \(member.kind), \(member.value))
+                  from loyalty_claimable_rewards(\(terminal)::bigint, \(member.kind), \(member.value), \(rules.timeZone))
                 """,
                 logger: logger)
             var result: ClaimableRewards?
@@ -141,7 +141,7 @@ extension LoyaltyStore {
                     """
                     select loyalty_claim(\(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
                                          \(member.kind), \(member.value), \(reward.value), \(hash), \(code.last4),
-                                         \(rewardRules.voucherDays)::int)::text
+                                         \(rewardRules.voucherDays)::int, \(rules.timeZone))::text
                     """,
                     logger: logger))
         }
@@ -179,7 +179,7 @@ extension LoyaltyStore {
                 let rows = try await connection.query(
                     """
                     select loyalty_grant_vouchers(\(actor), \(reward.value), \(numbers), \(hashes), \(last4s), \(reason),
-                                                  \(days)::int)::text
+                                                  \(days)::int, \(rules.timeZone))::text
                     """,
                     logger: logger)
                 var outcomes: [GrantOutcome] = []

@@ -10,7 +10,7 @@ extension LoyaltyStore {
         let records = try await run {
             try await Self.vouchers(
                 from: client.query(
-                    "select \(unescaped: Self.voucherColumns) from loyalty_voucher_status(\(terminal)::bigint, \(hash)) s",
+                    "select \(unescaped: Self.voucherColumns) from loyalty_voucher_status(\(terminal)::bigint, \(hash), \(rules.timeZone)) s",
                     logger: logger))
         }
         guard let record = records.first else { throw LoyaltyError(.notFound, "no voucher with this code") }
@@ -24,7 +24,7 @@ extension LoyaltyStore {
                 from: client.query(
                     """
                     select \(unescaped: Self.voucherColumns)
-                      from vouchers v0 cross join lateral loyalty_voucher_status(null, v0.code_hash) s
+                      from vouchers v0 cross join lateral loyalty_voucher_status(null, v0.code_hash, \(rules.timeZone)) s
                      where v0.member_id = loyalty_member_id(\(member.kind), \(member.value))
                      order by v0.id desc
                     """,
@@ -48,7 +48,7 @@ extension LoyaltyStore {
             try await decodeJSON(
                 VoucherUseResult.self,
                 from: client.query(
-                    "select loyalty_use_voucher(\(terminal), \(request.value), \(keyed), \(hash), \(receipt))::text",
+                    "select loyalty_use_voucher(\(terminal), \(request.value), \(keyed), \(hash), \(receipt), \(rules.timeZone))::text",
                     logger: logger))
         }
     }
