@@ -1,5 +1,6 @@
--- 0004 Points lifecycle: pending points (the return window), expiry, promotions, and the programme's
--- rules passed to every ledger function as one jsonb value.
+-- 0004 Points lifecycle: pending points (the return window), expiry, promotions, tier qualification by
+-- the programme's measure and period (rules in 0006's header), and the programme's rules passed to every
+-- ledger function as one jsonb value.
 --
 -- p_rules (built by ProgrammeRules+Database.swift; every key is always present):
 --   window_months    int   tier qualification window
@@ -286,12 +287,59 @@ begin
 end
 $$;
 
--- Tiers, with the rules as jsonb --------------------------------------------------------------
+-- Tiers, with the rules as jsonb: qualification by measure and period, evaluation dates -------------
 
 drop function loyalty_qualify(bigint, int, bigint, text);
 drop function loyalty_tier_status(bigint, int);
 
--- The member's tier (the lowest one without a record), the next one up and what is still needed.
+-- The evaluation date. Rows from before this migration have none and are dated from `since` under the
+-- programme's rules when they are evaluated (the rules are configuration, unknown to a migration); a
+-- tier set by hand with an end date is evaluated the day after it.
+alter table member_tiers add column evaluation_on date;
+update member_tiers set evaluation_on = manual_until + 1 where manual_until is not null;
+
+-- The member's qualifying points, or spend in minor units, in the period that `p_at` falls in (rolling:
+-- the window ending at p_at; calendar-year: p_at's calendar year in the programme's time zone).
+create function loyalty_qualifying(p_member bigint, p_rules jsonb, p_at timestamptz) returns bigint
+language plpgsql stable as $$
+declare
+    zone text := p_rules->>'time_zone';
+    calendar boolean := p_rules->>'period' = 'calendar-year';
+    starts timestamptz;
+    ends timestamptz;
+    total bigint;
+begin
+    if calendar then
+        starts := date_trunc('year', p_at at time zone zone) at time zone zone;
+        ends := (date_trunc('year', p_at at time zone zone) + interval '1 year') at time zone zone;
+    else
+        starts := p_at - make_interval(months => (p_rules->>'window_months')::int);
+        ends := p_at;
+    end if;
+    if p_rules->>'measure' = 'spend' then
+        select coalesce(sum(case p.kind when 'sale' then p.amount_minor else -p.amount_minor end), 0)::bigint
+          into total
+          from purchases p
+          left join purchases sale on sale.id = p.returns_purchase_id
+         where p.member_id = p_member and p.currency = p_rules->>'spend_currency'
+           and case when calendar
+                    then coalesce(sale.purchased_at, p.purchased_at) >= starts
+                         and coalesce(sale.purchased_at, p.purchased_at) < ends
+                    else coalesce(sale.purchased_at, p.purchased_at) > starts
+                         and coalesce(sale.purchased_at, p.purchased_at) <= ends end;
+    else
+        select coalesce(sum(i.points), 0)::bigint into total
+          from point_entry_items i
+         where i.member_id = p_member and i.item = 'base'
+           and case when calendar then i.counts_at >= starts and i.counts_at < ends
+                    else i.counts_at > starts and i.counts_at <= ends end;
+    end if;
+    return total;
+end
+$$;
+
+-- The member's tier (the lowest one without a record), the next one up and what is still needed, with
+-- qualifying by the programme's measure and period.
 create function loyalty_tier_status(p_member bigint, p_rules jsonb)
 returns table (tier_id bigint, tier_code text, tier_rank int, multiplier_percent int, qualifying bigint,
                next_code text, to_next bigint)
@@ -301,9 +349,7 @@ language sql stable as $$
          where t.id = coalesce((select mt.tier_id from member_tiers mt where mt.member_id = p_member),
                                (select lowest.id from tiers lowest order by lowest.rank limit 1))
     ), qualifying as (
-        select coalesce(sum(i.points), 0)::bigint as points from point_entry_items i
-         where i.member_id = p_member and i.item = 'base'
-           and i.counts_at > now() - make_interval(months => (p_rules->>'window_months')::int)
+        select loyalty_qualifying(p_member, p_rules, now()) as points
     ), next_tier as (
         select t.* from tiers t, current_tier c where t.rank > c.rank order by t.rank limit 1
     )
@@ -311,8 +357,18 @@ language sql stable as $$
       from current_tier c cross join qualifying q left join next_tier n on true
 $$;
 
--- Moves a member up to the highest tier they qualify for, if that is above their tier, and returns
--- their tier status afterwards.
+-- The evaluation date of a tier reached or confirmed at `p_at`: window_months later (rolling), or
+-- 1 January after p_at's calendar year (calendar-year), in the programme's time zone.
+create function loyalty_evaluation_date(p_rules jsonb, p_at timestamptz) returns date
+language sql stable as $$
+    select case when p_rules->>'period' = 'calendar-year'
+                then (date_trunc('year', p_at at time zone (p_rules->>'time_zone')) + interval '1 year')::date
+                else ((p_at at time zone (p_rules->>'time_zone'))::date
+                      + make_interval(months => (p_rules->>'window_months')::int))::date end
+$$;
+
+-- Moves a member up to the highest tier they qualify for, if that is above their tier, dates the new
+-- tier's evaluation, and returns their tier status afterwards.
 create function loyalty_qualify(p_member bigint, p_rules jsonb, p_entry bigint, p_actor text)
 returns table (tier_id bigint, tier_code text, tier_rank int, multiplier_percent int, qualifying bigint,
                next_code text, to_next bigint)
@@ -332,8 +388,10 @@ begin
                       where status.tier_id is not null;
         return;
     end if;
-    insert into member_tiers (member_id, tier_id, since) values (p_member, target.id, now())
+    insert into member_tiers (member_id, tier_id, since, evaluation_on)
+    values (p_member, target.id, now(), loyalty_evaluation_date(p_rules, now()))
     on conflict (member_id) do update set tier_id = excluded.tier_id, since = excluded.since,
+                                          evaluation_on = excluded.evaluation_on,
                                           manual_until = null, manual_reason = null;
     insert into tier_changes (member_id, from_tier_id, to_tier_id, reason, actor, entry_id)
     values (p_member, status.tier_id, target.id, 'qualified', p_actor, p_entry);

@@ -1,5 +1,7 @@
--- 0006 Tier evaluation: qualification by points or by spend, over a rolling window or the calendar year;
--- evaluation dates; and downgrades by the evaluation job (`loyalty jobs run tiers`).
+-- 0006 Tier evaluation: downgrades by the evaluation job (`loyalty jobs run tiers`), and `tier set` dating
+-- the evaluation. Qualifying by measure and period, and evaluation dates, are defined in 0004
+-- (loyalty_qualifying, loyalty_evaluation_date, member_tiers.evaluation_on); the rules below say how
+-- they are used.
 --
 -- Reads these keys of p_rules (built by ProgrammeRules+Database.swift; see 0004's header): period,
 -- window_months, measure, spend_currency, downgrade_steps, grace_days, time_zone.
@@ -22,84 +24,7 @@
 --     evaluation date and the current one count (the better of the two), so that a member already
 --     requalifying during the grace days keeps the tier.
 
--- The evaluation date. Rows from before this migration have none and are dated from `since` under the
--- programme's rules when they are evaluated (the rules are configuration, unknown to a migration); a
--- tier set by hand with an end date is evaluated the day after it.
-alter table member_tiers add column evaluation_on date;
-update member_tiers set evaluation_on = manual_until + 1 where manual_until is not null;
-
--- Qualifying ------------------------------------------------------------------------------------
-
--- The member's qualifying points, or spend in minor units, in the period that `p_at` falls in (rolling:
--- the window ending at p_at; calendar-year: p_at's calendar year in the programme's time zone).
-create function loyalty_qualifying(p_member bigint, p_rules jsonb, p_at timestamptz) returns bigint
-language plpgsql stable as $$
-declare
-    zone text := p_rules->>'time_zone';
-    calendar boolean := p_rules->>'period' = 'calendar-year';
-    starts timestamptz;
-    ends timestamptz;
-    total bigint;
-begin
-    if calendar then
-        starts := date_trunc('year', p_at at time zone zone) at time zone zone;
-        ends := (date_trunc('year', p_at at time zone zone) + interval '1 year') at time zone zone;
-    else
-        starts := p_at - make_interval(months => (p_rules->>'window_months')::int);
-        ends := p_at;
-    end if;
-    if p_rules->>'measure' = 'spend' then
-        select coalesce(sum(case p.kind when 'sale' then p.amount_minor else -p.amount_minor end), 0)::bigint
-          into total
-          from purchases p
-          left join purchases sale on sale.id = p.returns_purchase_id
-         where p.member_id = p_member and p.currency = p_rules->>'spend_currency'
-           and case when calendar
-                    then coalesce(sale.purchased_at, p.purchased_at) >= starts
-                         and coalesce(sale.purchased_at, p.purchased_at) < ends
-                    else coalesce(sale.purchased_at, p.purchased_at) > starts
-                         and coalesce(sale.purchased_at, p.purchased_at) <= ends end;
-    else
-        select coalesce(sum(i.points), 0)::bigint into total
-          from point_entry_items i
-         where i.member_id = p_member and i.item = 'base'
-           and case when calendar then i.counts_at >= starts and i.counts_at < ends
-                    else i.counts_at > starts and i.counts_at <= ends end;
-    end if;
-    return total;
-end
-$$;
-
--- The member's tier (the lowest one without a record), the next one up and what is still needed: as in
--- 0004, with qualifying by the programme's measure and period.
-create or replace function loyalty_tier_status(p_member bigint, p_rules jsonb)
-returns table (tier_id bigint, tier_code text, tier_rank int, multiplier_percent int, qualifying bigint,
-               next_code text, to_next bigint)
-language sql stable as $$
-    with current_tier as (
-        select t.* from tiers t
-         where t.id = coalesce((select mt.tier_id from member_tiers mt where mt.member_id = p_member),
-                               (select lowest.id from tiers lowest order by lowest.rank limit 1))
-    ), qualifying as (
-        select loyalty_qualifying(p_member, p_rules, now()) as points
-    ), next_tier as (
-        select t.* from tiers t, current_tier c where t.rank > c.rank order by t.rank limit 1
-    )
-    select c.id, c.code, c.rank, c.multiplier_percent, q.points, n.code, greatest(n.threshold - q.points, 0)
-      from current_tier c cross join qualifying q left join next_tier n on true
-$$;
-
 -- Evaluation dates ------------------------------------------------------------------------------
-
--- The evaluation date of a tier reached or confirmed at `p_at`: window_months later (rolling), or
--- 1 January after p_at's calendar year (calendar-year), in the programme's time zone.
-create function loyalty_evaluation_date(p_rules jsonb, p_at timestamptz) returns date
-language sql stable as $$
-    select case when p_rules->>'period' = 'calendar-year'
-                then (date_trunc('year', p_at at time zone (p_rules->>'time_zone')) + interval '1 year')::date
-                else ((p_at at time zone (p_rules->>'time_zone'))::date
-                      + make_interval(months => (p_rules->>'window_months')::int))::date end
-$$;
 
 -- Whether a member's tier is due for evaluation now: on or after the evaluation date plus the grace days,
 -- and not while a manual tier's end date (its last day) has not passed.
@@ -109,37 +34,6 @@ language sql stable as $$
     select coalesce(p_evaluation_on, loyalty_evaluation_date(p_rules, p_since)) + (p_rules->>'grace_days')::int
                <= (now() at time zone (p_rules->>'time_zone'))::date
        and (p_manual_until is null or p_manual_until < (now() at time zone (p_rules->>'time_zone'))::date)
-$$;
-
--- Moving up (as in 0004), now also dating the tier's evaluation.
-create or replace function loyalty_qualify(p_member bigint, p_rules jsonb, p_entry bigint, p_actor text)
-returns table (tier_id bigint, tier_code text, tier_rank int, multiplier_percent int, qualifying bigint,
-               next_code text, to_next bigint)
-language plpgsql as $$
-#variable_conflict use_column
-declare
-    status record;
-    target tiers%rowtype;
-begin
-    select * into status from loyalty_tier_status(p_member, p_rules);
-    if status.tier_id is not null then
-        select * into target from tiers t where t.threshold <= status.qualifying order by t.rank desc limit 1;
-    end if;
-    if target.id is null or target.rank <= status.tier_rank then
-        return query select status.tier_id, status.tier_code, status.tier_rank, status.multiplier_percent,
-                            status.qualifying, status.next_code, status.to_next
-                      where status.tier_id is not null;
-        return;
-    end if;
-    insert into member_tiers (member_id, tier_id, since, evaluation_on)
-    values (p_member, target.id, now(), loyalty_evaluation_date(p_rules, now()))
-    on conflict (member_id) do update set tier_id = excluded.tier_id, since = excluded.since,
-                                          evaluation_on = excluded.evaluation_on,
-                                          manual_until = null, manual_reason = null;
-    insert into tier_changes (member_id, from_tier_id, to_tier_id, reason, actor, entry_id)
-    values (p_member, status.tier_id, target.id, 'qualified', p_actor, p_entry);
-    return query select * from loyalty_tier_status(p_member, p_rules);
-end
 $$;
 
 -- `tier set` (as in 0003), now dating the evaluation: the day after the end date, or (no end date) from
