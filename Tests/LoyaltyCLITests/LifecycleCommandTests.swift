@@ -12,19 +12,10 @@ struct LifecycleCommandTests {
             environment: ["LOYALTY_DATABASE_URL": db.url.redacted, "LOYALTY_ACTOR": "alice"].merging(settings) { $1 })
     }
 
-    func today(_ db: TestDatabase) async throws -> String {
-        for try await text in try await db.client.query("select (now() at time zone 'UTC')::date::text", logger: db.logger)
-            .decode(String.self)
-        {
-            return text
-        }
-        throw TestDatabaseQueryError.noRow
-    }
-
     @Test("promo add, list, show, update and end; the EARN of `points earn` itemises the promotion")
     func promotions() async throws {
         try await withTestDatabase { db in
-            let day = try await today(db)
+            let day = try await db.dateText()
             let added = try await loyalty(
                 db, ["promo", "add", "double-weekend", "--name", "Double points weekend", "--from", day, "--to", day,
                      "--multiplier", "2", "--format", "json"])
@@ -69,7 +60,7 @@ struct LifecycleCommandTests {
     @Test("bad promotion input is refused with a clear message and changes nothing")
     func badInput() async throws {
         try await withTestDatabase { db in
-            let day = try await today(db)
+            let day = try await db.dateText()
             let cases: [([String], String)] = [
                 (["promo", "add", "x", "--from", day, "--to", day, "--bonus", "5"], "--name"),
                 (["promo", "add", "x", "--name", "X", "--from", day, "--to", day], "--multiplier or --bonus"),

@@ -39,7 +39,7 @@ struct LifecycleReplyTests {
     @Test("worked example PR4 at the till: a store's promotion is itemised in EARN and taken back by REVERSE")
     func storePromotion() async throws {
         try await withServer { server in
-            let day = try CalendarDate(parsing: try await server.database.today())
+            let day = try CalendarDate(parsing: try await server.database.dateText())
             for (code, store) in [("berlin-opening", "store-1"), ("munich-opening", "store-9")] {
                 _ = try await server.store.addPromotion(
                     try PromotionDefinition(
@@ -63,17 +63,5 @@ struct LifecycleReplyTests {
             #expect(reverse["reversed"] == "150" && reverse["base"] == "25" && reverse["promos"] == "berlin-opening:100,double:25")
             #expect(try await till.request(line) == reply)
         }
-    }
-}
-
-extension TestDatabase {
-    /// Today in UTC as the database sees it, `YYYY-MM-DD`.
-    func today() async throws -> String {
-        for try await text in try await client.query("select (now() at time zone 'UTC')::date::text", logger: logger)
-            .decode(String.self)
-        {
-            return text
-        }
-        throw TestDatabaseQueryError.noRow
     }
 }

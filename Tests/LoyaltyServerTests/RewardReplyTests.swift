@@ -31,7 +31,7 @@ struct RewardReplyTests {
             let claimReply = try await till.request(claimLine)
             let claim = try okFields(claimReply)
             let voucher = try #require(claim["voucher"])
-            let expires = try await server.dateText(daysFromToday: 90)
+            let expires = try await server.database.dateText(daysFromToday: 90)
             #expect(
                 claimReply
                     == "OK member=\(ada) voucher=\(voucher) reward=tote name=\"Tote bag\" spent=1000 points=200 entry=\(try claim.int("entry")) expires=\(expires)"
@@ -125,14 +125,5 @@ private func seedExampleProgramme(_ server: TestServer) async throws {
             try RewardDefinition(
                 code: RewardCode(parsing: code), name: name, cost: cost, stock: stock, minimumTier: tier.map { try TierCode(parsing: $0) }),
             actor: "test")
-    }
-}
-
-extension TestServer {
-    /// Today plus `days`, by the database's calendar, as YYYY-MM-DD.
-    fileprivate func dateText(daysFromToday days: Int) async throws -> String {
-        let rows = try await database.client.query("select to_char(current_date + \(days)::int, 'YYYY-MM-DD')", logger: database.logger)
-        for try await text in rows.decode(String.self) { return text }
-        throw UnexpectedReply(reply: "", reason: "no date")
     }
 }

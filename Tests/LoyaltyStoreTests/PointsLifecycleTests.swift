@@ -16,7 +16,7 @@ struct PointsLifecycleTests {
             let carla = try await db.newMember("Carla", "Pending")
             let earn = try await store.earn(carla, points: 120, purchase: try eur("120.00"), receipt: nil, origin: admin)
             #expect(earn.points == 120 && earn.pending == 120)
-            #expect(earn.availableOn == (try await day(db, plus: 14)))
+            #expect(earn.availableOn == (try await db.dateText(daysFromToday: 14)))
             var card = try await store.memberCard(carla, terminal: nil)
             #expect(card.points == 120 && card.pending == 120 && card.spendable == 0)
 
@@ -191,15 +191,6 @@ func rules(pendingDays: Int = 0, expiry: PointExpiry = .never) throws -> Program
     try ProgrammeRules(points: PointRules(pendingDays: pendingDays, expiry: expiry))
 }
 
-/// Today plus `days` as the database sees it (UTC), `YYYY-MM-DD`.
-private func day(_ db: TestDatabase, plus days: Int) async throws -> String {
-    for try await text in try await db.client.query(
-        "select ((now() at time zone 'UTC')::date + \(days)::int)::text", logger: db.logger
-    ).decode(String.self) {
-        return text
-    }
-    throw TestDatabaseQueryError.noRow
-}
 
 private func number(_ member: MemberReference) throws -> String {
     guard case .number(let number) = member else { throw TestDatabaseQueryError.noRow }

@@ -129,7 +129,7 @@ struct PromotionStoreTests {
         try await withTestDatabase { db in
             let today = try await today(db)
             _ = try await db.store.addPromotion(try promotion("twice", today, .points(5), limit: 2), actor: "alice")
-            let tomorrow = try CalendarDate(parsing: try await dayText(db, plus: 1))
+            let tomorrow = try CalendarDate(parsing: try await db.dateText(daysFromToday: 1))
             _ = try await db.store.addPromotion(
                 try PromotionDefinition(code: .init(parsing: "later"), name: "Later", startsOn: tomorrow, endsOn: tomorrow,
                                         bonus: .points(1000)), actor: "alice")
@@ -178,17 +178,9 @@ struct PromotionStoreTests {
 }
 
 private func today(_ db: TestDatabase) async throws -> CalendarDate {
-    try CalendarDate(parsing: try await dayText(db, plus: 0))
+    try CalendarDate(parsing: try await db.dateText())
 }
 
-private func dayText(_ db: TestDatabase, plus days: Int) async throws -> String {
-    for try await text in try await db.client.query(
-        "select ((now() at time zone 'UTC')::date + \(days)::int)::text", logger: db.logger
-    ).decode(String.self) {
-        return text
-    }
-    throw TestDatabaseQueryError.noRow
-}
 
 /// A promotion running today only.
 private func promotion(

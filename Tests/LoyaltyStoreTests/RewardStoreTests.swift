@@ -100,7 +100,7 @@ struct RewardStoreTests {
             #expect(!claimed.replayed)
             // The code is the HMAC of the terminal and the request under the installation key.
             #expect(claimed.code == testInstallationKey.voucherCode(terminal: terminal, request: try RequestID(parsing: "c1")))
-            #expect(try await dateText(db, daysFromToday: 90) == claimed.expires)
+            #expect(try await db.dateText(daysFromToday: 90) == claimed.expires)
 
             let entry = try await ledgerEntry(db, claimed.entry)
             #expect(entry.kind == "redeem" && entry.points == -1000 && entry.reason == "reward tote")
@@ -137,8 +137,8 @@ struct RewardStoreTests {
         try await withTestDatabase { db in
             try await seedTiers(db)
             let (terminal, ada) = try await setUp(db, points: 600)
-            let yesterday = try await dateText(db, daysFromToday: -1)
-            let tomorrow = try await dateText(db, daysFromToday: 1)
+            let yesterday = try await db.dateText(daysFromToday: -1)
+            let tomorrow = try await db.dateText(daysFromToday: 1)
             _ = try await db.store.addReward(try reward("retired", "Old", cost: 1), actor: "t")
             _ = try await db.store.retireReward(try RewardCode(parsing: "retired"), actor: "t")
             _ = try await db.store.addReward(try reward("later", "Later", cost: 1, from: tomorrow), actor: "t")
@@ -228,8 +228,8 @@ struct RewardStoreTests {
             try await seedTiers(db)
             let ada = try await db.newMember()
             _ = try await db.store.earn(ada, points: 600, purchase: nil, receipt: nil, origin: admin)
-            let tomorrow = try await dateText(db, daysFromToday: 1)
-            let today = try await dateText(db, daysFromToday: 0)
+            let tomorrow = try await db.dateText(daysFromToday: 1)
+            let today = try await db.dateText(daysFromToday: 0)
             _ = try await db.store.addReward(try reward("coffee", "Free coffee", cost: 250), actor: "t")
             _ = try await db.store.addReward(try reward("cake", "Cake", cost: 250, stock: 3, until: today), actor: "t")
             _ = try await db.store.addReward(try reward("mug", "Mug", cost: 600), actor: "t")
@@ -301,7 +301,7 @@ struct RewardStoreTests {
             let error = await expectStoreError(.voucherExpired) {
                 _ = try await db.store.useVoucher(expired, receipt: "R-2", origin: try useOrigin(terminal, "u4", expired, "R-2"))
             }
-            #expect(error?.message.hasSuffix("expired on \(try await dateText(db, daysFromToday: -1))") == true)
+            #expect(error?.message.hasSuffix("expired on \(try await db.dateText(daysFromToday: -1))") == true)
             let lastDay = try await insertVoucher(db, member: valid.member, reward: "coffee", expiresInDays: 0)
             #expect(try await db.store.voucher(lastDay).status == "valid")
         }
@@ -313,11 +313,11 @@ struct RewardStoreTests {
             let (terminal, ada) = try await setUp(db, points: 1000)
             let store = LoyaltyStore(
                 client: db.client, logger: db.logger, rewardRules: try RewardRules(voucherDays: 30), installationKey: testInstallationKey)
-            let soon = try await dateText(db, daysFromToday: 10)
+            let soon = try await db.dateText(daysFromToday: 10)
             _ = try await store.addReward(try reward("coffee", "Free coffee", cost: 10), actor: "t")
             _ = try await store.addReward(try reward("cake", "Cake", cost: 10, until: soon), actor: "t")
             let coffee = try await store.claim(ada, reward: try RewardCode(parsing: "coffee"), origin: try claimOrigin(terminal, "e1", ada, "coffee"))
-            #expect(coffee.expires == (try await dateText(db, daysFromToday: 30)))
+            #expect(coffee.expires == (try await db.dateText(daysFromToday: 30)))
             let cake = try await store.claim(ada, reward: try RewardCode(parsing: "cake"), origin: try claimOrigin(terminal, "e2", ada, "cake"))
             #expect(cake.expires == soon)
         }
@@ -340,7 +340,7 @@ struct RewardStoreTests {
             #expect(outcomes.map(\.member) == numbers.map(\.digits) + [unknown.digits])
             #expect(outcomes.map { $0.code != nil } == [true, true, false, false])
             #expect(outcomes[2].skipped == "member is closed" && outcomes[3].skipped == "no member with this member number")
-            #expect(outcomes[0].expires == (try await dateText(db, daysFromToday: 90)))
+            #expect(outcomes[0].expires == (try await db.dateText(daysFromToday: 90)))
             #expect(try await db.scalar("select stock from rewards") == 1)
             #expect(try await db.scalar("select count(*)::int8 from point_entries where kind = 'redeem'") == 0)
             #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'reward.grant' and actor = 'alice'") == 2)
@@ -507,11 +507,6 @@ private func insertVoucher(_ db: TestDatabase, member: String, reward: String, e
 }
 
 /// Today plus `days`, by the database's calendar, as YYYY-MM-DD.
-private func dateText(_ db: TestDatabase, daysFromToday days: Int) async throws -> String {
-    let rows = try await db.client.query("select to_char(current_date + \(days)::int, 'YYYY-MM-DD')", logger: db.logger)
-    for try await text in rows.decode(String.self) { return text }
-    throw TestDatabaseQueryError.noRow
-}
 
 private func outcome<T>(_ body: () async throws(LoyaltyError) -> T) async -> Result<T, LoyaltyError> {
     do {

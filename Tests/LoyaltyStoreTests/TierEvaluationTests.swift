@@ -32,7 +32,7 @@ struct TierEvaluationTests {
             let summary = try await store.evaluateTiers(actor: "job")
             #expect(summary == TierEvaluationSummary(evaluated: 1, downgraded: 1, dryRun: false))
             #expect(try await store.memberCard(olga, terminal: nil).tier == "silver")
-            let evaluation = try await dateText(db, daysFromToday: -3)
+            let evaluation = try await db.dateText(daysFromToday: -3)
             let history = try await db.store.tierHistory(olga)
             // The newest row; the one before it is her qualification for gold 13 months ago.
             try #require(history.count == 2)
@@ -49,7 +49,7 @@ struct TierEvaluationTests {
             #expect(try await store.evaluateTiers(actor: "job").downgraded == 1)
             let again = try await db.store.tierHistory(olga)
             #expect(again.map { "\($0.from ?? "-")>\($0.to):\($0.reason)" } == ["silver>member:downgrade", "gold>silver:downgrade", "member>gold:qualified"])
-            let today = try await dateText(db, daysFromToday: 0)
+            let today = try await db.dateText(daysFromToday: 0)
             #expect(again[0].note == "qualifying 420 of 1000 points at evaluation \(today)")
             // The lowest tier is never evaluated.
             try await setEvaluation(db, olga, daysFromToday: -1)
@@ -131,7 +131,7 @@ struct TierEvaluationTests {
             #expect(try await store.memberCard(ben, terminal: nil).tier == "member")
             #expect(try await store.memberCard(cara, terminal: nil).tier == "silver")
             // The note names the evaluation date, not the end of the grace days.
-            let date = try await dateText(db, daysFromToday: -30)
+            let date = try await db.dateText(daysFromToday: -30)
             #expect(try await store.tierHistory(ben).first?.note == "qualifying 900 of 1000 points at evaluation \(date)")
         }
     }
@@ -142,10 +142,10 @@ struct TierEvaluationTests {
             try await seedTiers(db)
             let store = db.store
             let linus = try await db.newMember("Linus", "Match")
-            let until = try CalendarDate(parsing: try await dateText(db, daysFromToday: 30))
+            let until = try CalendarDate(parsing: try await db.dateText(daysFromToday: 30))
             _ = try await store.setMemberTier(linus, tier: try TierCode(parsing: "gold"), reason: "status match", until: until, actor: "alice")
             // Its evaluation is dated the day after the end date.
-            #expect(try await evaluationDate(db, linus) == (try await dateText(db, daysFromToday: 31)))
+            #expect(try await evaluationDate(db, linus) == (try await db.dateText(daysFromToday: 31)))
 
             // Even with an evaluation date in the past, nothing happens up to and including the end date.
             try await setEvaluation(db, linus, daysFromToday: -10)
@@ -192,7 +192,7 @@ struct TierEvaluationTests {
             try await setEvaluation(db, eve, daysFromToday: 0)
             #expect(try await store.evaluateTiers(actor: "job").downgraded == 1)
             #expect(try await store.memberCard(eve, terminal: nil).tier == "member")
-            let date = try await dateText(db, daysFromToday: 0)
+            let date = try await db.dateText(daysFromToday: 0)
             #expect(try await store.tierHistory(eve).first?.note == "qualifying 95000 of 100000 EUR (minor units) at evaluation \(date)")
 
             // A return counts at the time of its sale: a sale 13 months ago and its return leave the window together.
@@ -559,10 +559,6 @@ private func text(_ db: TestDatabase, _ query: PostgresQuery) async throws -> St
     throw TestDatabaseQueryError.noRow
 }
 
-/// Today (UTC) plus `days`, as YYYY-MM-DD.
-private func dateText(_ db: TestDatabase, daysFromToday days: Int) async throws -> String {
-    try await text(db, "select to_char((now() at time zone 'UTC')::date + \(days)::int, 'YYYY-MM-DD')")
-}
 
 /// Today (UTC) plus `months`, as YYYY-MM-DD.
 private func dateText(_ db: TestDatabase, monthsFromToday months: Int) async throws -> String {

@@ -200,7 +200,7 @@ struct TierStoreTests {
             try await seedExampleTiers(db)
             let linus = try await db.newMember("Linus", "Match")
             let silver = try TierCode(parsing: "silver")
-            let future = try CalendarDate(parsing: try await dateText(db, daysFromToday: 90))
+            let future = try CalendarDate(parsing: try await db.dateText(daysFromToday: 90))
             let set = try await db.store.setMemberTier(
                 linus, tier: silver, reason: "status match from a partner programme", until: future, actor: "alice")
             #expect(set.tier == "silver")
@@ -215,7 +215,7 @@ struct TierStoreTests {
 
             // The end date must be after today; an unknown tier is NOT_FOUND. Nothing changes.
             for days in [-1, 0] {
-                let until = try CalendarDate(parsing: try await dateText(db, daysFromToday: days))
+                let until = try CalendarDate(parsing: try await db.dateText(daysFromToday: days))
                 let error = await #expect(throws: LoyaltyError.self) {
                     try await db.store.setMemberTier(linus, tier: try TierCode(parsing: "gold"), reason: "x", until: until, actor: "alice")
                 }
@@ -681,12 +681,6 @@ private func expectCard(
     #expect(card.points == points, sourceLocation: sourceLocation)
 }
 
-/// Today plus `days`, by the database's calendar, as YYYY-MM-DD.
-private func dateText(_ db: TestDatabase, daysFromToday days: Int) async throws -> String {
-    let rows = try await db.client.query("select to_char(current_date + \(days)::int, 'YYYY-MM-DD')", logger: db.logger)
-    for try await text in rows.decode(String.self) { return text }
-    throw TestDatabaseQueryError.noRow
-}
 
 /// The end date of the member's manual tier, if one is set.
 private func manualUntil(_ db: TestDatabase, _ member: MemberReference) async throws -> String? {
