@@ -21,5 +21,9 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0006_tier_evaluation.sql",
             sql: String(decoding: PackageResources._006_tier_evaluation_sql, as: UTF8.self)),
+        SchemaFile(name: "0007_gift_cards.sql", sql: String(decoding: PackageResources._007_gift_cards_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0008_gift_card_administration.sql",
+            sql: String(decoding: PackageResources._008_gift_card_administration_sql, as: UTF8.self)),
     ]
 }

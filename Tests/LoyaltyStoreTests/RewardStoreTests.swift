@@ -433,24 +433,6 @@ private func useOrigin(_ terminal: Int64, _ request: String, _ code: RedemptionC
     .terminal(id: terminal, request: try RequestID(parsing: request), fingerprint: "USE code=\(code.canonical) receipt=\(receipt)")
 }
 
-/// Expects the call to fail with `code`; returns the error.
-@discardableResult
-private func expectStoreError(
-    _ code: LoyaltyError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
-) async -> LoyaltyError? {
-    do {
-        try await body()
-        Issue.record("expected \(code)", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as LoyaltyError {
-        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-        return error
-    } catch {
-        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-        return nil
-    }
-}
-
 /// What a refused change must leave alone: ledger, rewards, vouchers, claims, requests of any kind but refusals, audit log.
 private func snapshot(_ db: TestDatabase) async throws -> [Int64] {
     [

@@ -56,6 +56,28 @@ extension LoyaltyError.Code {
     public static let voucherUsed = Self(rawValue: "VOUCHER_USED")
     /// The voucher's last day has passed.
     public static let voucherExpired = Self(rawValue: "VOUCHER_EXPIRED")
+    /// A gift card does not hold enough money for the redemption or hold, and partial approval was not asked for.
+    public static let insufficientFunds = Self(rawValue: "INSUFFICIENT_FUNDS")
+    /// The gift card was printed but not sold yet: activate it first.
+    public static let cardInactive = Self(rawValue: "CARD_INACTIVE")
+    /// The gift card is already active (a second activation).
+    public static let cardActive = Self(rawValue: "CARD_ACTIVE")
+    /// The gift card is blocked (by an administrator, or after too many wrong PINs).
+    public static let cardBlocked = Self(rawValue: "CARD_BLOCKED")
+    /// The gift card was closed (cashed out or voided).
+    public static let cardClosed = Self(rawValue: "CARD_CLOSED")
+    /// The gift card's last day has passed.
+    public static let cardExpired = Self(rawValue: "CARD_EXPIRED")
+    /// The gift card has a PIN and the request gave none.
+    public static let pinRequired = Self(rawValue: "PIN_REQUIRED")
+    /// The PIN is wrong. Counted: too many block the card.
+    public static let wrongPIN = Self(rawValue: "WRONG_PIN")
+    /// The amount is in another currency than the gift card's.
+    public static let currencyMismatch = Self(rawValue: "CURRENCY_MISMATCH")
+    /// The hold was already captured or released (or released after its time ran out).
+    public static let holdClosed = Self(rawValue: "HOLD_CLOSED")
+    /// Too many failures from this terminal: wait before sending more gift-card requests.
+    public static let rateLimited = Self(rawValue: "RATE_LIMITED")
     /// The request id was already used by this terminal for a different request.
     public static let idempotencyConflict = Self(rawValue: "IDEMPOTENCY_CONFLICT")
     /// The request line is longer than the protocol allows; the connection is closed.

@@ -120,6 +120,17 @@ public struct InstallationKey: Sendable {
         authenticationCode("code|\(code.canonical)")
     }
 
+    /// What is stored in place of a gift card's code.
+    public func giftCardCodeHash(_ code: GiftCardCode) -> [UInt8] {
+        authenticationCode("giftcard|\(code.canonical)")
+    }
+
+    /// What is stored in place of a gift card's PIN: bound to the card's code, so that two cards with
+    /// the same PIN have different hashes and a hash cannot be tried against other cards.
+    public func giftCardPINHash(_ pin: GiftCardPIN, code: GiftCardCode) -> [UInt8] {
+        authenticationCode("giftcard-pin|\(code.canonical)|\(pin.digits)")
+    }
+
     /// A request fingerprint that names a code, keyed so that the stored SHA-256 of it cannot be searched
     /// for the code: the verb, then the hex HMAC of the whole text.
     func keyedFingerprint(_ fingerprint: String, verb: String) -> String {

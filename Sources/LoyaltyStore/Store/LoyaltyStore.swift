@@ -19,23 +19,26 @@ public struct LoyaltyStore: Sendable {
     /// The installation's key, which voucher codes are derived and hashed with; voucher operations
     /// refuse with `CONFIGURATION` without one.
     public let installationKey: InstallationKey?
+    /// How gift cards are guarded at the till (failure limits, hold time).
+    public let giftCardRules: GiftCardRules
 
     public init(
         client: PostgresClient, logger: Logger, rules: ProgrammeRules = .standard, rewardRules: RewardRules = .standard,
-        installationKey: InstallationKey? = nil
+        giftCardRules: GiftCardRules = .standard, installationKey: InstallationKey? = nil
     ) {
         self.client = client
         self.logger = logger
         self.rules = rules
         self.rulesJSON = rules.databaseJSON
         self.rewardRules = rewardRules
+        self.giftCardRules = giftCardRules
         self.installationKey = installationKey
     }
 
     /// The installation key, or a `CONFIGURATION` error when the store was made without one.
     func requireKey() throws(LoyaltyError) -> InstallationKey {
         guard let installationKey else {
-            throw LoyaltyError(.configuration, "no installation key: voucher codes cannot be made or checked")
+            throw LoyaltyError(.configuration, "no installation key: voucher and gift card codes cannot be made or checked")
         }
         return installationKey
     }

@@ -20,6 +20,17 @@ enum StoreErrorMapping {
         "LY421": .voucherExpired,
         "LY422": .reversalLimit,
         "LY428": .idempotencyConflict,
+        "LY429": .rateLimited,
+        "LY431": .insufficientFunds,
+        "LY432": .cardInactive,
+        "LY433": .cardBlocked,
+        "LY434": .cardClosed,
+        "LY435": .cardExpired,
+        "LY436": .cardActive,
+        "LY437": .pinRequired,
+        "LY438": .wrongPIN,
+        "LY439": .holdClosed,
+        "LY441": .currencyMismatch,
     ]
 
     /// Unique constraints and what a violation means to a person.
@@ -78,6 +89,8 @@ enum StoreErrorMapping {
             return LoyaltyError(.badArgument, "still in use (\(constraint ?? "a reference"))")
         case "23514" where constraint == "point_accounts_balance_check":
             return LoyaltyError(.insufficientPoints, "not enough points")
+        case "23514" where constraint == "gift_cards_balance_not_negative" || constraint == "gift_cards_held_within_balance":
+            return LoyaltyError(.insufficientFunds, "the gift card does not hold enough")
         case "23514", "23502", "22001", "22003", "22P02", "22007", "22008":
             logger.debug("constraint refused input", metadata: ["sqlstate": "\(state)", "message": "\(message)"])
             return LoyaltyError(.badArgument, "value refused by the database (\(constraint ?? state))")
