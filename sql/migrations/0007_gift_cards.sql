@@ -112,6 +112,19 @@ create index gift_card_activities_hold_until on gift_card_activities (hold_until
 -- Reports per store and day.
 create index gift_card_activities_created on gift_card_activities (created_at);
 
+-- Raises the refusal for an activity the card's state does not allow.
+create function loyalty_refuse_card_state(p_state text) returns void
+language plpgsql immutable as $$
+begin
+    case p_state
+        when 'inactive' then raise exception 'the gift card is not activated yet' using errcode = 'LY432';
+        when 'blocked' then raise exception 'the gift card is blocked' using errcode = 'LY433';
+        when 'closed' then raise exception 'the gift card is closed' using errcode = 'LY434';
+        else raise exception 'the gift card is already active' using errcode = 'LY436';
+    end case;
+end
+$$;
+
 -- Applies an activity to its card: checks that the card's state allows it, moves the state, updates the
 -- balance and the held amount, and stamps the results on the activity. The card's CHECKs refuse an
 -- activity that would take the balance below zero or below the held amount.
@@ -137,12 +150,7 @@ begin
         else case when card.state = 'active' then 'active' end
     end;
     if next_state is null then
-        case card.state
-            when 'inactive' then raise exception 'the gift card is not activated yet' using errcode = 'LY432';
-            when 'blocked' then raise exception 'the gift card is blocked' using errcode = 'LY433';
-            when 'closed' then raise exception 'the gift card is closed' using errcode = 'LY434';
-            else raise exception 'the gift card is already active' using errcode = 'LY436';
-        end case;
+        perform loyalty_refuse_card_state(card.state);
     end if;
     if new.kind in ('capture', 'release') then
         select * into hold from gift_card_activities where id = new.hold_id;
@@ -337,6 +345,11 @@ begin
             end if;
             if p_verb <> 'GIFT BALANCE' and card.state <> 'closed' and card.expires_on < today then
                 raise exception 'the gift card expired on %', card.expires_on using errcode = 'LY435';
+            end if;
+            -- The trigger enforces the lifecycle; refusing here first gives the state's reason rather than
+            -- an amount's.
+            if p_verb not in ('GIFT BALANCE', 'GIFT ACTIVATE', 'GIFT RELEASE') and card.state <> 'active' then
+                perform loyalty_refuse_card_state(card.state);
             end if;
             available := card.balance - card.held;
 

@@ -11,7 +11,7 @@ create function loyalty_issue_gift_cards(
 ) returns bigint
 language plpgsql as $$
 declare
-    batch_id bigint;
+    new_batch bigint;
     cards int := coalesce(cardinality(p_code_hashes), 0);
 begin
     if cards = 0 or cards <> cardinality(p_last4s) or (p_pin_hashes is not null and cards <> cardinality(p_pin_hashes)) then
@@ -19,22 +19,22 @@ begin
     end if;
     insert into gift_card_batches (currency, minor_digits, amount, card_count, expires_on, with_pin, issued_active, note, issued_by)
     values (p_currency, p_digits, p_amount, cards, p_expires, p_pin_hashes is not null, p_active, p_note, p_admin)
-    returning id into batch_id;
+    returning id into new_batch;
     insert into gift_cards (batch_id, code_hash, code_last4, pin_hash, currency, expires_on)
-    select batch_id, decode(c.hash, 'hex'), c.last4, decode(p_pin_hashes[c.n], 'hex'), p_currency, p_expires
+    select new_batch, decode(c.hash, 'hex'), c.last4, decode(p_pin_hashes[c.n], 'hex'), p_currency, p_expires
       from unnest(p_code_hashes, p_last4s) with ordinality as c (hash, last4, n)
      order by c.n;
     if p_active then
         insert into gift_card_activities (card_id, kind, amount, actor, reason)
-        select id, 'activate', p_amount, p_admin, 'issued active in batch ' || batch_id
-          from gift_cards where gift_cards.batch_id = loyalty_issue_gift_cards.batch_id order by id;
+        select id, 'activate', p_amount, p_admin, 'issued active in batch ' || new_batch
+          from gift_cards where batch_id = new_batch order by id;
     end if;
     insert into audit_log (actor, action, subject, details)
-    values (p_admin, 'giftcard.issue', 'batch ' || batch_id,
+    values (p_admin, 'giftcard.issue', 'batch ' || new_batch,
             jsonb_strip_nulls(jsonb_build_object('cards', cards, 'currency', p_currency, 'amount', p_amount,
                                                  'expires', p_expires, 'pin', p_pin_hashes is not null,
                                                  'active', p_active, 'note', p_note)));
-    return batch_id;
+    return new_batch;
 end
 $$;
 

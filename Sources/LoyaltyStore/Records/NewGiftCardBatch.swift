@@ -46,6 +46,11 @@ public struct IssuedGiftCardBatch: Sendable, Hashable {
     public struct Card: Sendable, Hashable {
         public var code: GiftCardCode
         public var pin: GiftCardPIN?
+
+        public init(code: GiftCardCode, pin: GiftCardPIN?) {
+            self.code = code
+            self.pin = pin
+        }
     }
 
     public var batch: Int64
