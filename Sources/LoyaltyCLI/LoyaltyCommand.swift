@@ -12,6 +12,7 @@ public struct LoyaltyCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DatabaseCommand.self, MemberCommand.self, PointsCommand.self, TerminalCommand.self,
             TierCommand.self, PromoCommand.self, JobsCommand.self, RewardCommand.self, VoucherCommand.self,
+            GiftCardCommand.self, ReportCommand.self,
         ]
     )
 

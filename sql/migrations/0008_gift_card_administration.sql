@@ -27,7 +27,7 @@ begin
     if p_active then
         insert into gift_card_activities (card_id, kind, amount, actor, reason)
         select id, 'activate', p_amount, p_admin, 'issued active in batch ' || new_batch
-          from gift_cards where batch_id = new_batch order by id;
+          from gift_cards where gift_cards.batch_id = new_batch order by id;
     end if;
     insert into audit_log (actor, action, subject, details)
     values (p_admin, 'giftcard.issue', 'batch ' || new_batch,
@@ -104,7 +104,9 @@ create function loyalty_gift_card_admin(
 language plpgsql as $$
 declare
     card gift_cards%rowtype;
+    b gift_card_batches%rowtype;
     activity bigint;
+    balance_before bigint;
 begin
     if coalesce(length(p_reason), 0) = 0 then
         raise exception 'a reason is required' using errcode = 'LY400';
@@ -113,6 +115,13 @@ begin
     if not found then
         raise exception 'no gift card %', p_card using errcode = 'LY404';
     end if;
+    -- Holds whose time ran out are not the customer's money any more: an adjustment may take it.
+    if card.held > 0 and card.state in ('active', 'blocked') then
+        perform loyalty_release_expired_holds(card.id, p_admin);
+        select * into card from gift_cards where id = p_card;
+    end if;
+    select * into b from gift_card_batches where id = card.batch_id;
+    balance_before := card.balance;
     case p_kind
     when 'block', 'unblock' then
         insert into gift_card_activities (card_id, kind, amount, actor, reason)
@@ -126,8 +135,10 @@ begin
             raise exception 'an adjustment cannot be zero' using errcode = 'LY400';
         end if;
         if card.balance - card.held + p_amount < 0 then
-            raise exception 'the card has % available; an adjustment of % would overdraw it',
-                card.balance - card.held, p_amount using errcode = 'LY431';
+            raise exception 'the gift card has % available; taking % off would overdraw it',
+                loyalty_money_text(card.balance - card.held, b.minor_digits, card.currency),
+                loyalty_money_text(-p_amount, b.minor_digits, card.currency)
+                using errcode = 'LY431';
         end if;
         insert into gift_card_activities (card_id, kind, amount, actor, reason)
         values (card.id, 'adjust', p_amount, p_admin, p_reason)
@@ -143,7 +154,8 @@ begin
     insert into audit_log (actor, action, subject, details)
     values (p_admin, 'giftcard.' || p_kind, 'card ' || card.id,
             jsonb_strip_nulls(jsonb_build_object('last4', card.code_last4, 'batch', card.batch_id, 'amount', p_amount,
-                                                 'reason', p_reason, 'activity', activity)));
+                                                 'balance_before', balance_before, 'reason', p_reason,
+                                                 'activity', activity)));
     return loyalty_gift_card_reply(card.id, loyalty_local_date(p_time_zone)) || jsonb_build_object('activity', activity);
 end
 $$;
@@ -152,17 +164,17 @@ $$;
 create function loyalty_link_gift_card(p_admin text, p_card bigint, p_kind text, p_value text) returns void
 language plpgsql as $$
 declare
-    member_id bigint := case when p_kind is not null then loyalty_member_id(p_kind, p_value) end;
+    linked_member bigint := case when p_kind is not null then loyalty_member_id(p_kind, p_value) end;
     card gift_cards%rowtype;
 begin
-    update gift_cards set member_id = loyalty_link_gift_card.member_id where id = p_card returning * into card;
+    update gift_cards set member_id = linked_member where id = p_card returning * into card;
     if not found then
         raise exception 'no gift card %', p_card using errcode = 'LY404';
     end if;
     insert into audit_log (actor, action, subject, details)
-    values (p_admin, case when member_id is null then 'giftcard.unlink' else 'giftcard.link' end, 'card ' || p_card,
+    values (p_admin, case when linked_member is null then 'giftcard.unlink' else 'giftcard.link' end, 'card ' || p_card,
             jsonb_strip_nulls(jsonb_build_object('last4', card.code_last4,
-                                                 'member', (select number from members m where m.id = member_id))));
+                                                 'member', (select m.number from members m where m.id = linked_member))));
 end
 $$;
 
@@ -176,6 +188,7 @@ declare
     card gift_cards%rowtype;
     released int := 0;
     expired int := 0;
+    ended int;
 begin
     for card in
         select c.* from gift_cards c
@@ -191,12 +204,14 @@ begin
          where c.balance > 0 and c.expires_on < today and c.state in ('active', 'blocked')
          order by c.id limit p_limit for update skip locked
     loop
-        perform loyalty_release_expired_holds(card.id, p_actor);
+        released := released + loyalty_release_expired_holds(card.id, p_actor);
         insert into gift_card_activities (card_id, kind, amount, held_change, hold_id, actor, reason)
         select h.card_id, 'release', 0, -h.held_change, h.id, p_actor, 'card expired'
           from gift_card_activities h
          where h.card_id = card.id and h.kind = 'hold'
            and not exists (select 1 from gift_card_activities x where x.hold_id = h.id);
+        get diagnostics ended = row_count;
+        released := released + ended;
         insert into gift_card_activities (card_id, kind, amount, actor, reason)
         values (card.id, 'expire', -card.balance, p_actor, 'expired after ' || card.expires_on);
         expired := expired + 1;

@@ -34,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.limitStatements(to: settings.server.requestTimeout)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let store = LoyaltyStore(
-                client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules, installationKey: key)
+                client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules,
+                giftCardRules: settings.giftCardRules, installationKey: key)
             let server = LoyaltyServer(configuration: settings.server, store: store, logger: logger)
             let policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent
             let migrations = MigrationService(client: client, policy: policy, logger: logger)

@@ -66,11 +66,20 @@ enum CSV {
         var needsQuotes = field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")
         // Cells that spreadsheets would run as formulas are quoted and prefixed.
         var value = field
-        if let first = field.first, "=+-@".contains(first), Int(field) == nil {
+        if let first = field.first, "=+-@".contains(first), !isDecimal(field) {
             value = "'" + field
             needsQuotes = true
         }
         guard needsQuotes else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A signed whole or decimal number (`-12`, `-12.50`): data, not a formula.
+    static func isDecimal(_ field: String) -> Bool {
+        guard field.first == "-" || field.first == "+" else { return false }
+        let digits = field.utf8.dropFirst()
+        guard let first = digits.first, first != UInt8(ascii: "."), digits.last != UInt8(ascii: ".") else { return false }
+        return digits.filter { $0 == UInt8(ascii: ".") }.count <= 1
+            && digits.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }
     }
 }

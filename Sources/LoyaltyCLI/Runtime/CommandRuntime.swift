@@ -58,7 +58,8 @@ struct CommandRuntime: Sendable {
         if backgroundLogger.logLevel > .debug { backgroundLogger.logLevel = .error }
         let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
         let store = LoyaltyStore(
-            client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules, installationKey: key)
+            client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules,
+            giftCardRules: settings.giftCardRules, installationKey: key)
         let logger = self.logger
         let outcome: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }

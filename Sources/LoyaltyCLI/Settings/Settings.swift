@@ -18,6 +18,8 @@ struct Settings: Sendable {
     /// The programme's rules: tiers, pending points, expiry, time zone.
     var rules: ProgrammeRules
     var rewardRules: RewardRules
+    /// `giftcards.*`: failure limits at the till, PIN attempts, hold time.
+    var giftCardRules: GiftCardRules
     /// `LOYALTY_SECURITY_KEY_FILE`: the installation key (voucher codes), default `<home>/secret.key`;
     /// created with 32 random bytes, mode 0600, the first time a command needs it.
     var keyFile: String

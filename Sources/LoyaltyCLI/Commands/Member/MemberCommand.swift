@@ -20,7 +20,8 @@ extension CommandRuntime {
 
     /// Prints a member's record; with the member's `card`, also their tier and the way to the next one
     /// (when the programme has tiers).
-    func printMember(_ member: MemberRecord, card: MemberCard? = nil) throws {
+    /// With `giftCards`, also the gift cards linked to the member (last four characters, state, balance).
+    func printMember(_ member: MemberRecord, card: MemberCard? = nil, giftCards: [GiftCardRecord]? = nil) throws {
         func consent(_ granted: Bool, _ at: Date?) -> String {
             (granted ? "yes" : "no") + (at.map { " (since \(Dates.text($0)))" } ?? "")
         }
@@ -30,6 +31,11 @@ extension CommandRuntime {
         if let tier = card?.tier {
             tierFields.append(("tier", tier))
             tierFields.append(("next tier", Self.nextTierText(card?.nextTier, toNext: card?.toNext)))
+        }
+        var giftCardFields: [(String, String)] = []
+        if let giftCards {
+            let cards = giftCards.map { "…\($0.last4) \($0.state) \(GiftCardArguments.money($0.balance, $0.currency)) \($0.currency)" }
+            giftCardFields.append(("gift cards", cards.isEmpty ? "none" : cards.joined(separator: "; ")))
         }
         try output.record(
             [
@@ -42,8 +48,8 @@ extension CommandRuntime {
                 ("external id", member.externalID ?? ""), ("email consent", consent(member.emailConsent, member.emailConsentAt)),
                 ("sms consent", consent(member.smsConsent, member.smsConsentAt)), ("tags", member.tags.joined(separator: ", ")),
                 ("created", Dates.text(member.createdAt)), ("updated", Dates.text(member.updatedAt)),
-            ],
-            json: MemberJSON(record: member, card: card))
+            ] + giftCardFields,
+            json: MemberJSON(record: member, card: card, giftCards: giftCards))
     }
 
     /// The way to the next tier for people: `gold, 120 points to go`, or `none (top tier)`.
@@ -54,13 +60,15 @@ extension CommandRuntime {
     }
 }
 
-/// A member's record in JSON, with `tier`, `next_tier` and `to_next` when the programme has tiers.
+/// A member's record in JSON, with `tier`, `next_tier` and `to_next` when the programme has tiers, and
+/// `gift_cards` in `member show`.
 struct MemberJSON: Encodable {
     let record: MemberRecord
     let card: MemberCard?
+    var giftCards: [GiftCardRecord]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case tier, nextTier = "next_tier", toNext = "to_next"
+        case tier, nextTier = "next_tier", toNext = "to_next", giftCards = "gift_cards"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -69,6 +77,7 @@ struct MemberJSON: Encodable {
         try container.encodeIfPresent(card?.tier, forKey: .tier)
         try container.encodeIfPresent(card?.nextTier, forKey: .nextTier)
         try container.encodeIfPresent(card?.toNext, forKey: .toNext)
+        try container.encodeIfPresent(giftCards, forKey: .giftCards)
     }
 }
 
@@ -82,10 +91,13 @@ struct MemberShowCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
         let reference = try runtime.memberReference(member)
-        let (record, card) = try await runtime.withStore { store in
-            (try await store.member(reference), try await store.memberCard(reference, terminal: nil))
+        let (record, card, giftCards) = try await runtime.withStore { store in
+            (
+                try await store.member(reference), try await store.memberCard(reference, terminal: nil),
+                try await store.giftCards(of: reference)
+            )
         }
-        try runtime.printMember(record, card: card)
+        try runtime.printMember(record, card: card, giftCards: giftCards)
     }
 }
 
