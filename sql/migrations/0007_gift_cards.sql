@@ -213,12 +213,14 @@ create index gift_card_failures_terminal on gift_card_failures (terminal_id, at)
 create trigger gift_card_failures_append_only before update or delete on gift_card_failures
     for each row execute function refuse_change();
 
--- Minor units as a decimal amount with the currency: (1250, 2, 'EUR') → '12.50 EUR'.
+-- Minor units as a decimal amount with the currency: (1250, 2, 'EUR') → '12.50 EUR', (-5, 2, 'EUR') →
+-- '-0.05 EUR', (1500, 0, 'JPY') → '1500 JPY'.
 create function loyalty_money_text(p_minor bigint, p_digits int, p_currency text) returns text
 language sql immutable as $$
-    select case when p_digits = 0 then p_minor::text
-                else (p_minor / (10 ^ p_digits)::bigint)::text || '.'
-                     || lpad((p_minor % (10 ^ p_digits)::bigint)::text, p_digits, '0') end
+    select case when p_minor < 0 then '-' else '' end
+           || case when p_digits = 0 then abs(p_minor)::text
+                   else (abs(p_minor) / (10 ^ p_digits)::bigint)::text || '.'
+                        || lpad((abs(p_minor) % (10 ^ p_digits)::bigint)::text, p_digits, '0') end
            || ' ' || p_currency
 $$;
 
@@ -228,16 +230,17 @@ language sql immutable as $$
     select case when p_card.state <> 'closed' and p_card.expires_on < p_today then 'expired' else p_card.state end
 $$;
 
--- Releases the card's holds whose time has run out (p_actor: who notices; 'system' at the till).
-create function loyalty_release_expired_holds(p_card bigint, p_actor text) returns int
+-- Releases the card's open holds (p_expired_only: only those whose time has run out), as p_actor
+-- ('system' when a till's request notices), giving p_reason. Returns how many it released.
+create function loyalty_release_holds(p_card bigint, p_actor text, p_reason text, p_expired_only boolean) returns int
 language plpgsql as $$
 declare
     released int;
 begin
     insert into gift_card_activities (card_id, kind, amount, held_change, hold_id, actor, reason)
-    select h.card_id, 'release', 0, -h.held_change, h.id, p_actor, 'hold expired'
+    select h.card_id, 'release', 0, -h.held_change, h.id, p_actor, p_reason
       from gift_card_activities h
-     where h.card_id = p_card and h.kind = 'hold' and h.hold_until <= now()
+     where h.card_id = p_card and h.kind = 'hold' and (not p_expired_only or h.hold_until <= now())
        and not exists (select 1 from gift_card_activities c where c.hold_id = h.id)
      order by h.id;
     get diagnostics released = row_count;
@@ -337,7 +340,7 @@ begin
                 update gift_cards set pin_failures = 0 where id = card.id;
             end if;
             if card.held > 0 then
-                perform loyalty_release_expired_holds(card.id, 'system');
+                perform loyalty_release_holds(card.id, 'system', 'hold expired', true);
                 select * into card from gift_cards where id = card.id;
             end if;
             if p_currency is not null and p_currency <> card.currency then

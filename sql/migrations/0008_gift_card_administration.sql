@@ -45,11 +45,7 @@ declare
     card gift_cards%rowtype;
     activity bigint;
 begin
-    insert into gift_card_activities (card_id, kind, amount, held_change, hold_id, actor, reason)
-    select h.card_id, 'release', 0, -h.held_change, h.id, p_actor, 'card closed'
-      from gift_card_activities h
-     where h.card_id = p_card and h.kind = 'hold'
-       and not exists (select 1 from gift_card_activities c where c.hold_id = h.id);
+    perform loyalty_release_holds(p_card, p_actor, 'card closed', false);
     select * into card from gift_cards where id = p_card;
     insert into gift_card_activities (card_id, kind, amount, actor, reason)
     values (p_card, 'close', -card.balance, p_actor, p_reason)
@@ -117,7 +113,7 @@ begin
     end if;
     -- Holds whose time ran out are not the customer's money any more: an adjustment may take it.
     if card.held > 0 and card.state in ('active', 'blocked') then
-        perform loyalty_release_expired_holds(card.id, p_admin);
+        perform loyalty_release_holds(card.id, p_admin, 'hold expired', true);
         select * into card from gift_cards where id = p_card;
     end if;
     select * into b from gift_card_batches where id = card.batch_id;
@@ -188,7 +184,6 @@ declare
     card gift_cards%rowtype;
     released int := 0;
     expired int := 0;
-    ended int;
 begin
     for card in
         select c.* from gift_cards c
@@ -197,21 +192,15 @@ begin
                            and not exists (select 1 from gift_card_activities x where x.hold_id = h.id))
          order by c.id limit p_limit for update skip locked
     loop
-        released := released + loyalty_release_expired_holds(card.id, p_actor);
+        released := released + loyalty_release_holds(card.id, p_actor, 'hold expired', true);
     end loop;
     for card in
         select c.* from gift_cards c
          where c.balance > 0 and c.expires_on < today and c.state in ('active', 'blocked')
          order by c.id limit p_limit for update skip locked
     loop
-        released := released + loyalty_release_expired_holds(card.id, p_actor);
-        insert into gift_card_activities (card_id, kind, amount, held_change, hold_id, actor, reason)
-        select h.card_id, 'release', 0, -h.held_change, h.id, p_actor, 'card expired'
-          from gift_card_activities h
-         where h.card_id = card.id and h.kind = 'hold'
-           and not exists (select 1 from gift_card_activities x where x.hold_id = h.id);
-        get diagnostics ended = row_count;
-        released := released + ended;
+        released := released + loyalty_release_holds(card.id, p_actor, 'hold expired', true);
+        released := released + loyalty_release_holds(card.id, p_actor, 'card expired', false);
         insert into gift_card_activities (card_id, kind, amount, actor, reason)
         values (card.id, 'expire', -card.balance, p_actor, 'expired after ' || card.expires_on);
         expired := expired + 1;
