@@ -179,6 +179,7 @@ public struct RequestHandler: Sendable {
         }
     }
 
+    /// The origin of a mutating request for the store: the terminal, the `req` and the request's fingerprint.
     func origin(_ terminalID: Int64, _ requestID: RequestID, _ request: Request) throws(LoyaltyError) -> Origin {
         guard let fingerprint = request.fingerprint else {
             throw LoyaltyError(.internal, "mutating request without fingerprint")
