@@ -6,7 +6,8 @@ import Testing
 struct HelpTextTests {
     static let verbs = [
         "PING", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE", "REWARDS", "CLAIM",
-        "VOUCHER", "USE",
+        "VOUCHER", "USE", "GIFT BALANCE", "GIFT ACTIVATE", "GIFT LOAD", "GIFT REDEEM", "GIFT REFUND", "GIFT HOLD", "GIFT CAPTURE",
+        "GIFT RELEASE",
     ]
 
     @Test("has one entry per verb, each with verb, args and about")

@@ -17,6 +17,8 @@ struct HostileInputTests {
         "PING", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE", "earn",
         "req", "member", "phone", "email", "amount", "currency", "points", "receipt", "of", "entry", "limit",
         "first_name", "last_name", "birth_date", "consent_sms", "terminal", "secret", "foo",
+        "GIFT", "gift", "REDEEM", "BALANCE", "HOLD", "CAPTURE", "code", "pin", "partial", "hold", "1234", "ABCD-EFGH-JKMN-PQRU",
+        "2222-2222-2222-2222", "17",
         "0000000018", "7992739875", "25.00", "-1", "0", "1e9", "99999999999999999999", "0.001", "EUR", "JPY", "XXX",
         "+4915112345678", "0151 1234", "a@b.c", "2024-02-29", "ü", "👋", "\u{202E}", "\u{200B}",
     ].map { Array($0.utf8) } + [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0x80], [0xF4, 0x90, 0x80, 0x80]]
@@ -40,6 +42,14 @@ struct HostileInputTests {
         String(repeating: "A", count: 8192), "EARN " + (1...1000).map { "k\($0)=v" }.joined(separator: " "),
         "EARN " + String(repeating: "k", count: 5000) + "=1", "EARN k=\"" + String(repeating: "\\\\", count: 3000) + "\"",
         "EARN k=" + String(repeating: "\"", count: 3000), "=", "==", "\"", "\\", "k=v", "EARN =", "EARN a==", "EARN a=\"\" b=\"\"",
+        "GIFT", "GIFT GIFT GIFT", "GIFT " + String(repeating: "R", count: 8000), "GIFT REDEEM" + String(repeating: " GIFT", count: 40),
+        "GIFT \u{0}REDEEM", "GIFT RÉDEEM", "GIFT\tREDEEM\treq=1", "GIFT =REDEEM", "GIFT REDEEM=1", "GIFT \"\"", "GIFT \\",
+        "GIFT REDEEM req=1 code=ABCD-EFGH-JKMN-PQRU pin=\"1234' OR '1'='1\" amount=1 currency=EUR",
+        "GIFT REDEEM req=1 code=\"ABCD-EFGH-JKMN-PQRU'; DROP TABLE gift_cards;--\" amount=1 currency=EUR",
+        "GIFT REDEEM req=1 code=ABCD-EFGH-JKMN-PQRU amount=-99999999999999999999 currency=EUR",
+        "GIFT CAPTURE req=1 code=ABCD-EFGH-JKMN-PQRU hold=-9223372036854775808",
+        "GIFT BALANCE code=" + String(repeating: "A", count: 5000), "GIFT BALANCE code=ABCD-EFGH-JKMN-PQRU pin=" + String(repeating: "9", count: 400),
+        "GIFT BALANCE code=\u{202E}ABCD-EFGH-JKMN-PQRU", "GIFT BALANCE code=ＡＢＣＤ-EFGH-JKMN-PQRU",
     ]
 
     @Test("hostile lines are refused cleanly")

@@ -107,4 +107,46 @@ struct LineTokenizerTests {
         #expect(try LineTokenizer.tokenizeFields("".utf8).isEmpty)
         expectError(.badRequest) { () throws(LoyaltyError) in try LineTokenizer.tokenizeFields("EARN a=1".utf8) }
     }
+
+    // MARK: - Verb families
+
+    @Test(
+        "a family verb takes its sub-verb: letters, any case, any blanks between",
+        arguments: [
+            ("GIFT REDEEM req=1 code=X", "GIFT REDEEM", ["req=1", "code=X"]), ("gift redeem", "GIFT REDEEM", []),
+            ("Gift Balance code=X", "GIFT BALANCE", ["code=X"]), (" \tGIFT \t hold\treq=1 ", "GIFT HOLD", ["req=1"]),
+            ("GIFT FOO a=1", "GIFT FOO", ["a=1"]),
+            // Followed by an argument or by nothing, the family verb stays alone, for the parser to refuse.
+            ("GIFT", "GIFT", []), ("GIFT  ", "GIFT", []), ("GIFT code=X", "GIFT", ["code=X"]), ("GIFT a=b=c", "GIFT", ["a=b=c"]),
+        ])
+    func family(text: String, verb: String, arguments: [String]) throws {
+        let line = try tokens(text)
+        #expect(line.verb == verb)
+        #expect(pairs(line) == arguments)
+    }
+
+    @Test(
+        "only the verbs of a family take a sub-verb; every other verb is as before",
+        arguments: ["EARN REDEEM", "USE BALANCE", "VOUCHER GIFT", "PING PONG", "GIFTS REDEEM", "XGIFT REDEEM", "OK GIFT"])
+    func notAFamily(text: String) {
+        expectError(.badRequest) { () throws(LoyaltyError) in try tokens(text) }
+    }
+
+    @Test(
+        "a sub-verb of anything but letters is BAD_REQUEST",
+        arguments: ["GIFT RED3EM", "GIFT RE-DEEM", "GIFT \"REDEEM\"", "GIFT REDEEM!", "GIFT \u{0}", "GIFT RÉDEEM", "GIFT 1", "GIFT R\u{7F}"])
+    func malformedSubVerb(text: String) {
+        expectError(.badRequest) { () throws(LoyaltyError) in try tokens(text) }
+    }
+
+    @Test("the families are GIFT only")
+    func families() {
+        #expect(LineTokenizer.verbFamilies == ["GIFT"])
+    }
+
+    @Test("a reply line is not affected by the families")
+    func replies() throws {
+        #expect(try ReplyLine.parse("OK card=PQRU state=active") == .ok(["card": "PQRU", "state": "active"]))
+        #expect(try ReplyLine.parse("ERR GIFT message") == .error(code: "GIFT", message: "message"))
+    }
 }

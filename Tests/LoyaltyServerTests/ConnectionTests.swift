@@ -21,7 +21,8 @@ struct ConnectionTests {
             #expect(
                 verbs == [
                     "PING", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE", "REWARDS",
-                    "CLAIM", "VOUCHER", "USE",
+                    "CLAIM", "VOUCHER", "USE", "GIFT BALANCE", "GIFT ACTIVATE", "GIFT LOAD", "GIFT REDEEM", "GIFT REFUND", "GIFT HOLD",
+                    "GIFT CAPTURE", "GIFT RELEASE",
                 ])
             #expect(help.items.allSatisfy { $0["args"] != nil && !($0["about"] ?? "").isEmpty })
 

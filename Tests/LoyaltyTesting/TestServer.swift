@@ -39,26 +39,30 @@ public enum TestServerError: Error {
 }
 
 /// Runs `body` with a live server on 127.0.0.1 and an ephemeral port; shuts it down gracefully afterwards.
+/// `giftCardRules` are the store's gift-card limits (small ones let tests reach them quickly).
 public func withTestServer<T: Sendable>(
     database: TestDatabase? = nil,
     rules: ProgrammeRules = .standard,
+    giftCardRules: GiftCardRules = .standard,
     configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
     if let database {
-        return try await runTestServer(database: database, rules: rules, configure: configure, body)
+        return try await runTestServer(database: database, rules: rules, giftCardRules: giftCardRules, configure: configure, body)
     }
     return try await withTestDatabase { database in
-        try await runTestServer(database: database, rules: rules, configure: configure, body)
+        try await runTestServer(database: database, rules: rules, giftCardRules: giftCardRules, configure: configure, body)
     }
 }
 
 private func runTestServer<T: Sendable>(
-    database: TestDatabase, rules: ProgrammeRules, configure: @Sendable (inout ServerConfiguration) -> Void,
+    database: TestDatabase, rules: ProgrammeRules, giftCardRules: GiftCardRules,
+    configure: @Sendable (inout ServerConfiguration) -> Void,
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
     let store = LoyaltyStore(
-        client: database.client, logger: database.logger, rules: rules, installationKey: testInstallationKey)
+        client: database.client, logger: database.logger, rules: rules, giftCardRules: giftCardRules,
+        installationKey: testInstallationKey)
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
     let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress.self)

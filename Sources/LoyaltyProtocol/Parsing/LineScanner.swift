@@ -38,6 +38,22 @@ struct LineScanner {
         return String(decoding: token.lazy.map(ASCII.uppercased), as: UTF8.self)
     }
 
+    /// Reads the sub-verb after a family verb (`REDEEM` of `GIFT REDEEM`): the next token, when it holds
+    /// no `=`, upper-cased. Nil, reading nothing, when the line ends or the next token is an argument.
+    /// - Throws: `BAD_REQUEST` for a sub-verb of anything but letters.
+    mutating func subVerb() throws(LoyaltyError) -> String? {
+        let start = position
+        let token = bareToken()
+        guard !token.isEmpty, !token.contains(ASCII.equals) else {
+            position = start
+            return nil
+        }
+        guard token.allSatisfy(ASCII.isLetter) else {
+            throw LoyaltyError(.badRequest, "malformed command name '\(InputExcerpt.of(bytes: token))'")
+        }
+        return String(decoding: token.lazy.map(ASCII.uppercased), as: UTF8.self)
+    }
+
     /// Reads the next run of non-blank bytes, after skipping blanks; empty at the end of the line.
     mutating func bareToken() -> Slice<UnsafeBufferPointer<UInt8>> {
         skipBlanks()

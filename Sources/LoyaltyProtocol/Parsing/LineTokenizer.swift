@@ -7,6 +7,9 @@ import LoyaltyCore
 ///   character is `BAD_REQUEST`);
 /// - tokens are separated by one or more spaces or tabs;
 /// - the first token is the verb: letters only, case-insensitive (returned upper-cased);
+/// - a verb of a family (``verbFamilies``, such as `GIFT`) is followed by its sub-verb, a token of letters
+///   without `=`: `gift redeem` is the verb `GIFT REDEEM`. A family verb followed directly by an argument or
+///   by nothing stays alone (`GIFT`), for the parser to refuse;
 /// - every further token is `key=value`; the key matches `[A-Za-z][A-Za-z0-9_]*`, is at most
 ///   ``maximumKeyLength`` characters and is lower-cased; a key may appear only once;
 /// - a value is bare (no space, tab or `"`; may be empty) or double-quoted with the escapes
@@ -19,6 +22,8 @@ public enum LineTokenizer {
     public static let maximumArguments = 32
     /// The longest key, in characters.
     public static let maximumKeyLength = 32
+    /// The verbs that take a sub-verb as their second token (`GIFT REDEEM`). Every other verb is one token.
+    public static let verbFamilies: Set<String> = ["GIFT"]
 
     /// Tokenises a line (its bytes without the LF) into a verb and its arguments.
     /// - Parameter maximumArguments: more arguments than this is `BAD_REQUEST`.
@@ -27,7 +32,10 @@ public enum LineTokenizer {
         _ line: some Collection<UInt8>, maximumArguments: Int = maximumArguments
     ) throws(LoyaltyError) -> TokenizedLine {
         try withScanner(line) { scanner throws(LoyaltyError) in
-            let verb = try scanner.verb()
+            var verb = try scanner.verb()
+            if verbFamilies.contains(verb), let subVerb = try scanner.subVerb() {
+                verb += " " + subVerb
+            }
             return TokenizedLine(verb: verb, arguments: try scanner.arguments(maximum: maximumArguments))
         }
     }

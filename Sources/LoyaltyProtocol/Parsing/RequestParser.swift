@@ -59,6 +59,7 @@ public struct RequestParser: Sendable {
         case "CLAIM": return .claim(try claim(line))
         case "VOUCHER": return .voucher(try voucher(line))
         case "USE": return .use(try use(line))
+        case let verb where verb == "GIFT" || verb.hasPrefix("GIFT "): return try gift(line)
         default: throw LoyaltyError(.unknownCommand, "unknown command \(InputExcerpt.of(line.verb))")
         }
     }

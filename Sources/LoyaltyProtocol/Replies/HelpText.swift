@@ -22,6 +22,20 @@ public enum HelpText {
         entry("CLAIM", "req member|phone|email reward", "spend points on a reward; replies with a voucher code"),
         entry("VOUCHER", "code", "check a voucher: valid, used or expired"),
         entry("USE", "req code receipt", "use a voucher; each voucher is used once"),
+        entry("GIFT BALANCE", "code [pin]", "a gift card's state, balance and available amount"),
+        entry(
+            "GIFT ACTIVATE", "req code [amount currency] [member|phone|email] [receipt]",
+            "sell a printed gift card, loading its value"),
+        entry("GIFT LOAD", "req code amount currency [receipt]", "top a gift card up"),
+        entry(
+            "GIFT REDEEM", "req code [pin] amount currency [partial] [receipt]",
+            "pay with a gift card; partial=1 takes what it holds when that is less"),
+        entry("GIFT REFUND", "req code amount currency [receipt]", "put money back onto a gift card after a return"),
+        entry(
+            "GIFT HOLD", "req code [pin] amount currency [partial] [receipt]",
+            "set an amount of a gift card aside for a later capture (split tenders)"),
+        entry("GIFT CAPTURE", "req code hold [amount currency] [receipt]", "take a held amount, or less; the rest is released"),
+        entry("GIFT RELEASE", "req code hold", "give a held amount back to the gift card"),
     ]
 
     private static func entry(_ verb: String, _ arguments: String, _ about: String) -> ReplyFields {

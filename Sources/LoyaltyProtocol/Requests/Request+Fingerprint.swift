@@ -24,7 +24,7 @@ extension Request {
     private var fingerprintFields: ReplyFields? {
         var fields = ReplyFields()
         switch self {
-        case .ping, .help, .quit, .auth, .member, .balance, .history, .rewards, .voucher:
+        case .ping, .help, .quit, .auth, .member, .balance, .history, .rewards, .voucher, .giftBalance:
             return nil
         case .enroll(let request):
             fields.append("first_name", request.firstName)
@@ -62,12 +62,41 @@ extension Request {
             // Names the code: the store keys this text before it keeps anything of it.
             fields.append("code", request.code.canonical)
             fields.append("receipt", request.receipt)
+        case .gift(let request):
+            // Names the code (keyed by the store, as for USE). Never the PIN: a retry with the same `req`
+            // replays the first outcome whatever PIN it carries, so a new PIN attempt needs a new `req`.
+            fields.append("code", request.code.canonical)
+            fields.append(giftCardAction: request.action)
         }
         return fields
     }
 }
 
 extension ReplyFields {
+    /// Appends what a gift-card action asks for: `amount= currency=` (minor units), `partial=0|1` for
+    /// REDEEM and HOLD, `hold=`, the member by kind, `receipt=`.
+    fileprivate mutating func append(giftCardAction action: GiftCardAction) {
+        switch action {
+        case .activate(let amount, let member, let receipt):
+            if let amount { append(amount) }
+            if let member { append(member.kind, member.value) }
+            append("receipt", receipt)
+        case .load(let money, let receipt), .refund(let money, let receipt):
+            append(money)
+            append("receipt", receipt)
+        case .redeem(let money, let partial, let receipt), .hold(let money, let partial, let receipt):
+            append(money)
+            append("partial", partial ? "1" : "0")
+            append("receipt", receipt)
+        case .capture(let hold, let amount, let receipt):
+            append("hold", String(hold))
+            if let amount { append(amount) }
+            append("receipt", receipt)
+        case .release(let hold):
+            append("hold", String(hold))
+        }
+    }
+
     /// Appends `amount=MINOR_UNITS currency=CODE`.
     fileprivate mutating func append(_ money: Money) {
         append("amount", String(money.minorUnits))

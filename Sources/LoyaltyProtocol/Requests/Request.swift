@@ -21,6 +21,10 @@ public enum Request: Sendable, Hashable {
     /// `VOUCHER code=...`: check a voucher.
     case voucher(RedemptionCode)
     case use(UseRequest)
+    /// `GIFT BALANCE code=... [pin=...]`: a gift card's state and money.
+    case giftBalance(GiftBalanceRequest)
+    /// `GIFT ACTIVATE`, `LOAD`, `REDEEM`, `REFUND`, `HOLD`, `CAPTURE` or `RELEASE`: change a gift card.
+    case gift(GiftCardRequest)
 
     /// The verb as written in the spec (upper case).
     public var verb: String {
@@ -40,6 +44,8 @@ public enum Request: Sendable, Hashable {
         case .claim: "CLAIM"
         case .voucher: "VOUCHER"
         case .use: "USE"
+        case .giftBalance: "GIFT BALANCE"
+        case .gift(let request): request.action.verb
         }
     }
 

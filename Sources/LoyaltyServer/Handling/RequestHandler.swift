@@ -170,12 +170,17 @@ public struct RequestHandler: Sendable {
                 "status": "used", "reward": result.reward, "name": result.name, "member": result.member,
                 "used_at": result.usedAt, "receipt": result.receipt,
             ])
+        case .giftBalance(let balance):
+            return try await giftBalance(balance, terminalID: terminalID)
+        case .gift(let gift):
+            return try await giftCard(gift, terminalID: terminalID, request: request)
         case .ping, .help, .quit, .auth:
             throw LoyaltyError(.internal, "connection verb routed as a member verb")
         }
     }
 
-    private func origin(_ terminalID: Int64, _ requestID: RequestID, _ request: Request) throws(LoyaltyError) -> Origin {
+    /// The origin of a mutating request for the store: the terminal, the `req` and the request's fingerprint.
+    func origin(_ terminalID: Int64, _ requestID: RequestID, _ request: Request) throws(LoyaltyError) -> Origin {
         guard let fingerprint = request.fingerprint else {
             throw LoyaltyError(.internal, "mutating request without fingerprint")
         }
@@ -184,7 +189,7 @@ public struct RequestHandler: Sendable {
 
     /// Runs a store call with the request time-out. A call that times out may still commit; the
     /// terminal's retry with the same `req` then gets the stored reply, so nothing is counted twice.
-    private func withTimeout<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T)
+    func withTimeout<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T)
         async throws(LoyaltyError) -> T
     {
         try await Deadline.run(within: configuration.requestTimeout, operation).get()

@@ -50,11 +50,12 @@ func withOpenClients<T>(
 func withServer<T: Sendable>(
     database: TestDatabase? = nil,
     rules: ProgrammeRules = .standard,
+    giftCardRules: GiftCardRules = .standard,
     configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
     try await withOpenClients {
-        try await withTestServer(database: database, rules: rules, configure: configure, body)
+        try await withTestServer(database: database, rules: rules, giftCardRules: giftCardRules, configure: configure, body)
     }
 }
 
