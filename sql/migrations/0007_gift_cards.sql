@@ -335,10 +335,11 @@ begin
         end if;
     else
         select * into batch from gift_card_batches where id = card.batch_id;
+        -- A right PIN starts the count again, whatever becomes of the request.
+        if needs_pin and card.pin_failures > 0 then
+            update gift_cards set pin_failures = 0 where id = card.id;
+        end if;
         begin
-            if needs_pin and card.pin_failures > 0 then
-                update gift_cards set pin_failures = 0 where id = card.id;
-            end if;
             if card.held > 0 then
                 perform loyalty_release_holds(card.id, 'system', 'hold expired', true);
                 select * into card from gift_cards where id = card.id;

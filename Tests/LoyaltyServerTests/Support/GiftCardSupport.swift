@@ -3,26 +3,15 @@ import LoyaltyStore
 import LoyaltyTesting
 
 extension TestServer {
-    /// Issues `count` gift cards of `amount` minor units (as `loyalty giftcard issue` would) and returns
-    /// their codes and PINs. Cards that are not `inactive` are issued inactive and then activated at a
-    /// terminal of their own (`gift-issuer-…`): migration 0008 cannot issue an active batch yet (see
-    /// `GiftCardKnownIssueTests`).
+    /// Issues `count` gift cards of `amount` minor units (as `loyalty giftcard issue` would), active
+    /// unless `inactive`, and returns their codes and PINs.
     func issueGiftCards(
         count: Int = 1, amount: Int64? = 2500, currency: Currency = .euro, pin: Bool = false, inactive: Bool = false,
         expires: CalendarDate? = nil
     ) async throws -> [IssuedGiftCardBatch.Card] {
         let batch = try NewGiftCardBatch(
-            count: count, currency: currency, amount: amount, expires: expires, withPIN: pin, inactive: true)
-        let cards = try await store.issueGiftCards(batch, actor: "test").cards
-        guard !inactive else { return cards }
-        let (issuer, _) = try await store.addTerminal(name: newRequestID("gift-issuer"), storeCode: nil, actor: "test")
-        for card in cards {
-            let request = try RequestID(parsing: newRequestID("activate"))
-            _ = try await store.giftCard(
-                .activate(amount: nil, member: nil, receipt: nil), code: card.code, pin: nil,
-                origin: .terminal(id: issuer.id, request: request, fingerprint: "GIFT ACTIVATE \(request.value)"))
-        }
-        return cards
+            count: count, currency: currency, amount: amount, expires: expires, withPIN: pin, inactive: inactive)
+        return try await store.issueGiftCards(batch, actor: "test").cards
     }
 
     /// The sum of every gift card's activities and the sum of the cards' balances, read with SQL.
