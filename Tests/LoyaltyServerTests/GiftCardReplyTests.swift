@@ -249,8 +249,10 @@ struct GiftCardReplyTests {
             #expect(try await till.err("GIFT REDEEM req=w7 code=\(code) pin=\(pin) amount=1 currency=EUR") == "CARD_BLOCKED")
             #expect(try await till.err("GIFT HOLD req=w8 code=\(code) pin=\(pin) amount=1 currency=EUR") == "CARD_BLOCKED")
             #expect(try await till.err("GIFT LOAD req=w9 code=\(code) amount=1 currency=EUR") == "CARD_BLOCKED")
-            let balance = try await till.ok("GIFT BALANCE code=\(code) pin=\(pin)")
-            #expect(balance["state"] == "blocked" && balance["balance"] == "25.00")
+            // A blocked card confirms no PIN, right or wrong, and further guesses are not counted.
+            #expect(try await till.err("GIFT BALANCE code=\(code) pin=\(pin)") == "CARD_BLOCKED")
+            #expect(try await till.err("GIFT BALANCE code=\(code) pin=\(wrong)") == "CARD_BLOCKED")
+            #expect(try await server.sqlInt("select balance from gift_cards") == 2500)
             #expect(try await server.sqlInt("select count(*)::int8 from gift_card_failures where kind = 'pin'") == 5)
         }
     }

@@ -20,8 +20,11 @@ struct GiftTill {
         .terminal(id: terminal, request: try RequestID(parsing: request), fingerprint: meaning ?? "GIFT \(request)")
     }
 
+    /// Sends `operation` for `card` under request id `request`; its fingerprint names the operation and the
+    /// code, as the protocol's does, so that reusing an id for another request is a conflict.
     func run(_ operation: GiftCardOperation, _ card: IssuedGiftCardBatch.Card, request: String) async throws -> GiftCardResult {
-        try await store.giftCard(operation, code: card.code, pin: card.pin, origin: try origin(request))
+        try await store.giftCard(
+            operation, code: card.code, pin: card.pin, origin: try origin(request, "\(operation) \(card.code.canonical)"))
     }
 
     func balance(_ card: IssuedGiftCardBatch.Card) async throws -> GiftCardResult {

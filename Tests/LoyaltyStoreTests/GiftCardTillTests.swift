@@ -171,7 +171,9 @@ struct GiftCardTillTests {
             let third = await expectStoreError(.wrongPIN) { _ = try await till.balance(wrong) }
             #expect(third?.message == "wrong PIN; the gift card is now blocked")
             await expectStoreError(.cardBlocked) { _ = try await till.run(.redeem(cents(1), partial: false, receipt: nil), card, request: "r3") }
-            #expect(try await till.balance(card).state == "blocked")
+            // A blocked card confirms no PIN: right and wrong ones get the same answer, and are not counted.
+            await expectStoreError(.cardBlocked) { _ = try await till.balance(card) }
+            await expectStoreError(.cardBlocked) { _ = try await till.balance(wrong) }
             #expect(try await rows(db, "select kind || ':' || actor || ':' || reason from gift_card_activities where kind = 'block'") == [
                 "block:system:3 wrong PINs in a row"
             ])
@@ -186,16 +188,14 @@ struct GiftCardTillTests {
             let till = try await GiftTill.open(db, rules: rules)
             let card = try #require(try await till.issue(amount: 1000, active: true).first)
             var random = SplitMix64(seed: 7)
-            for attempt in 0..<3 {
-                let guess = IssuedGiftCardBatch.Card(code: GiftCardCode.random(using: &random), pin: nil)
+            let guesses = (0..<3).map { _ in IssuedGiftCardBatch.Card(code: GiftCardCode.random(using: &random), pin: nil) }
+            for (attempt, guess) in guesses.enumerated() {
                 await expectStoreError(.notFound) { _ = try await till.run(.load(cents(1), receipt: nil), guess, request: "g\(attempt)") }
             }
             let limited = await expectStoreError(.rateLimited) { _ = try await till.balance(card) }
             #expect(limited?.message == "too many wrong gift card codes or PINs from this terminal; wait up to 15 minutes")
             // A retry of a request that was answered is still answered; a limited request is not recorded.
-            await expectStoreError(.notFound) {
-                _ = try await till.run(.load(cents(1), receipt: nil), IssuedGiftCardBatch.Card(code: GiftCardCode.random(using: &random), pin: nil), request: "g0")
-            }
+            await expectStoreError(.notFound) { _ = try await till.run(.load(cents(1), receipt: nil), guesses[0], request: "g0") }
             await expectStoreError(.rateLimited) { _ = try await till.run(.redeem(cents(1), partial: false, receipt: nil), card, request: "r1") }
             #expect(try await db.scalar("select count(*)::int8 from terminal_requests where request_id = 'r1'") == 0)
 
@@ -216,6 +216,70 @@ struct GiftCardTillTests {
             #expect(refused?.message == "the gift card expired on \(yesterday)")
             let shown = try await till.balance(card)
             #expect(shown.state == "expired" && shown.balance == 1000 && shown.expires == yesterday.description)
+        }
+    }
+
+    @Test("an unsold card's PIN cannot be guessed without limit; the sale starts the count again")
+    func unsoldCardGuessing() async throws {
+        try await withTestDatabase { db in
+            let till = try await GiftTill.open(db, rules: try GiftCardRules(terminalFailures: 100, pinAttempts: 3))
+            let card = try #require(try await till.issue(amount: 1000, pin: true).first)
+            let wrong = IssuedGiftCardBatch.Card(code: card.code, pin: try GiftCardPIN(parsing: card.pin?.digits == "0000" ? "1111" : "0000"))
+            for _ in 0..<3 { await expectStoreError(.wrongPIN) { _ = try await till.balance(wrong) } }
+            let stopped = await expectStoreError(.cardBlocked) { _ = try await till.balance(card) }
+            #expect(stopped?.message == "too many wrong PINs for this gift card")
+            _ = try await till.run(.activate(amount: nil, member: nil, receipt: nil), card, request: "a1")
+            #expect(try await till.balance(card).balance == 1000)
+        }
+    }
+
+    @Test("only the store that made a hold ends it; a hold made before a block or the card's last day can still be captured")
+    func holdOwnership() async throws {
+        try await withTestDatabase { db in
+            let till = try await GiftTill.open(db)
+            let sameStore = try await GiftTill.open(db, name: "till-2", storeCode: "S1")
+            let otherStore = try await GiftTill.open(db, name: "till-3", storeCode: "S2")
+            let card = try #require(try await till.issue(amount: 5000, active: true).first)
+            let first = try #require(try await till.run(.hold(cents(1000), partial: false, receipt: nil), card, request: "h1").hold)
+            let elsewhere = await expectStoreError(.notFound) { _ = try await otherStore.run(.release(hold: first), card, request: "x1") }
+            #expect(elsewhere?.message == "no hold \(first) on this gift card made in this store")
+            #expect(try await sameStore.run(.capture(hold: first, amount: nil, receipt: nil), card, request: "c1").captured == 1000)
+
+            let second = try #require(try await till.run(.hold(cents(1000), partial: false, receipt: nil), card, request: "h2").hold)
+            _ = try await till.store.administerGiftCard(.code(card.code), .block, reason: "reported lost", actor: "test")
+            await expectStoreError(.cardBlocked) { _ = try await till.run(.redeem(cents(1), partial: false, receipt: nil), card, request: "r1") }
+            let captured = try await till.run(.capture(hold: second, amount: cents(400), receipt: nil), card, request: "c2")
+            #expect(captured.state == "blocked" && captured.balance == 3600 && captured.held == 0)
+        }
+    }
+
+    @Test("amounts that are not positive are refused as bad arguments and recorded as such")
+    func nonPositiveAmounts() async throws {
+        try await withTestDatabase { db in
+            let till = try await GiftTill.open(db)
+            let card = try #require(try await till.issue(amount: 1000, active: true).first)
+            let operations: [GiftCardOperation] = [
+                .load(cents(0), receipt: nil), .redeem(cents(0), partial: true, receipt: nil), .refund(cents(-5), receipt: nil),
+                .hold(cents(0), partial: false, receipt: nil),
+            ]
+            for (index, operation) in operations.enumerated() {
+                let refused = await expectStoreError(.badArgument) { _ = try await till.run(operation, card, request: "z\(index)") }
+                #expect(refused?.message == "an amount must be positive")
+            }
+            #expect(try await db.scalar("select count(*)::int8 from gift_card_activities") == 1)
+            #expect(try await db.scalar("select count(*)::int8 from terminal_requests where result ? 'refused'") == 4)
+        }
+    }
+
+    @Test("an administrator cannot adjust a card past its last day: the money would be breakage at once")
+    func adjustExpired() async throws {
+        try await withTestDatabase { db in
+            let till = try await GiftTill.open(db)
+            let yesterday = try CalendarDate(parsing: try await db.dateText(daysFromToday: -1))
+            let card = try #require(try await till.issue(amount: 1000, active: true, expires: yesterday).first)
+            await expectStoreError(.cardExpired) {
+                _ = try await till.store.administerGiftCard(.code(card.code), .adjust(500), reason: "goodwill", actor: "test")
+            }
         }
     }
 }

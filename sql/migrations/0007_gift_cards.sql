@@ -146,7 +146,9 @@ begin
         when 'close' then case when card.state <> 'closed' then 'closed' end
         when 'adjust' then case when card.state in ('active', 'blocked') then card.state end
         when 'expire' then case when card.state in ('active', 'blocked') then card.state end
+        -- A hold authorised before a block can still be captured or released.
         when 'release' then case when card.state in ('active', 'blocked') then card.state end
+        when 'capture' then case when card.state in ('active', 'blocked') then card.state end
         else case when card.state = 'active' then 'active' end
     end;
     if next_state is null then
@@ -157,6 +159,19 @@ begin
         if hold.kind is distinct from 'hold' or hold.card_id <> new.card_id or new.held_change <> -hold.held_change then
             raise exception 'activity % does not end hold %', new.kind, new.hold_id using errcode = 'LY500';
         end if;
+        -- Refused here rather than left to the unique index: an INSERT … ON CONFLICT DO NOTHING would
+        -- otherwise have changed the card (this trigger runs first) and then dropped the row.
+        if exists (select 1 from gift_card_activities a where a.hold_id = new.hold_id) then
+            raise exception 'hold % was already ended', new.hold_id using errcode = 'LY439';
+        end if;
+    end if;
+    -- The same for an id given explicitly (OVERRIDING SYSTEM VALUE).
+    if exists (select 1 from gift_card_activities a where a.id = new.id) then
+        raise exception 'gift card activity % exists', new.id using errcode = 'LY405';
+    end if;
+    -- Closing and expiring take the whole balance, after every hold was ended.
+    if new.kind in ('close', 'expire') and (card.balance + new.amount <> 0 or card.held <> 0) then
+        raise exception '% must take the whole balance of a card without open holds', new.kind using errcode = 'LY405';
     end if;
     update gift_cards
        set balance = balance + new.amount, held = held + new.held_change, state = next_state, updated_at = now()
@@ -174,7 +189,7 @@ create trigger gift_card_activities_no_truncate before truncate on gift_card_act
     for each statement execute function refuse_change();
 
 -- Money and state change only through the activity trigger (trigger depth 2). A direct UPDATE may
--- change only the member link and the PIN failure count; a card is never deleted.
+-- change only the member link, the PIN failure count and updated_at; a card is never deleted.
 create function gift_cards_guard() returns trigger
 language plpgsql as $$
 begin
@@ -185,6 +200,7 @@ begin
         return new;
     end if;
     if tg_op = 'UPDATE' and new.id = old.id and new.code_hash = old.code_hash and new.batch_id = old.batch_id
+       and new.code_last4 = old.code_last4 and new.created_at = old.created_at
        and new.currency = old.currency and new.pin_hash is not distinct from old.pin_hash
        and new.expires_on is not distinct from old.expires_on
        and (pg_trigger_depth() >= 2 or (new.balance = old.balance and new.held = old.held and new.state = old.state)) then
@@ -321,6 +337,13 @@ begin
     if not found then
         insert into gift_card_failures (terminal_id, kind) values (p_terminal, 'code');
         result := loyalty_refusal('LY404', 'no gift card with this code', null);
+    elsif needs_pin and card.pin_hash is not null and card.state in ('blocked', 'closed') then
+        -- Refused before the PIN is compared: a blocked card must not confirm a guessed PIN.
+        result := loyalty_refusal(case card.state when 'blocked' then 'LY433' else 'LY434' end,
+                                  'the gift card is ' || card.state, null);
+    elsif needs_pin and card.pin_hash is not null and card.pin_failures >= (p_gift ->> 'pin_attempts')::int then
+        -- A card that is not active (printed, unsold) cannot be blocked; its count stops the guessing.
+        result := loyalty_refusal('LY433', 'too many wrong PINs for this gift card', null);
     elsif needs_pin and card.pin_hash is not null and p_pin_hash is null then
         result := loyalty_refusal('LY437', 'this gift card needs its PIN (pin=)', null);
     elsif needs_pin and card.pin_hash is not null and p_pin_hash <> card.pin_hash then
@@ -344,15 +367,19 @@ begin
                 perform loyalty_release_holds(card.id, 'system', 'hold expired', true);
                 select * into card from gift_cards where id = card.id;
             end if;
+            if p_amount is not null and p_amount <= 0 then
+                raise exception 'an amount must be positive' using errcode = 'LY400';
+            end if;
             if p_currency is not null and p_currency <> card.currency then
                 raise exception 'the gift card is in %, not %', card.currency, p_currency using errcode = 'LY441';
             end if;
-            if p_verb <> 'GIFT BALANCE' and card.state <> 'closed' and card.expires_on < today then
+            -- A hold made before the card's last day can still be captured or released until it runs out.
+            if p_verb not in ('GIFT BALANCE', 'GIFT CAPTURE', 'GIFT RELEASE') and card.state <> 'closed' and card.expires_on < today then
                 raise exception 'the gift card expired on %', card.expires_on using errcode = 'LY435';
             end if;
             -- The trigger enforces the lifecycle; refusing here first gives the state's reason rather than
             -- an amount's.
-            if p_verb not in ('GIFT BALANCE', 'GIFT ACTIVATE', 'GIFT RELEASE') and card.state <> 'active' then
+            if p_verb not in ('GIFT BALANCE', 'GIFT ACTIVATE', 'GIFT CAPTURE', 'GIFT RELEASE') and card.state <> 'active' then
                 perform loyalty_refuse_card_state(card.state);
             end if;
             available := card.balance - card.held;
@@ -369,6 +396,8 @@ begin
                 if taken is null then
                     raise exception 'this gift card has no printed value: give amount= and currency=' using errcode = 'LY400';
                 end if;
+                -- The sale starts the PIN count again (guesses before it are counted, not blocked).
+                update gift_cards set pin_failures = 0 where id = card.id and pin_failures > 0;
                 if p_member_kind is not null then
                     update gift_cards set member_id = loyalty_member_id(p_member_kind, p_member_value) where id = card.id;
                 end if;
@@ -416,9 +445,12 @@ begin
                          into activity, extra;
                 end if;
             when 'GIFT CAPTURE', 'GIFT RELEASE' then
-                select * into hold from gift_card_activities where id = p_hold and card_id = card.id and kind = 'hold';
+                -- Only the store (or, without a store, the terminal) that made a hold may end it.
+                select * into hold from gift_card_activities a
+                 where a.id = p_hold and a.card_id = card.id and a.kind = 'hold'
+                   and (a.terminal_id = p_terminal or a.store_code = store);
                 if not found then
-                    raise exception 'no hold % on this gift card', p_hold using errcode = 'LY404';
+                    raise exception 'no hold % on this gift card made in this store', p_hold using errcode = 'LY404';
                 end if;
                 if exists (select 1 from gift_card_activities a where a.hold_id = hold.id) then
                     raise exception 'hold % was already %', hold.id,

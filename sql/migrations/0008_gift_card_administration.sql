@@ -74,6 +74,8 @@ begin
     if batch.voided_at is not null then
         raise exception 'batch % was voided on %', p_batch, batch.voided_at::date using errcode = 'LY409';
     end if;
+    -- Lock the batch's cards first: a card a till sells meanwhile is counted, not closed unawares.
+    perform 1 from gift_cards c where c.batch_id = p_batch order by c.id for update;
     select count(*) into sold from gift_cards c
      where c.batch_id = p_batch and c.state not in ('inactive', 'closed');
     if sold > 0 and not p_force then
@@ -129,6 +131,10 @@ begin
     when 'adjust' then
         if coalesce(p_amount, 0) = 0 then
             raise exception 'an adjustment cannot be zero' using errcode = 'LY400';
+        end if;
+        -- Money added to a card past its last day would be breakage at once; taking money off is a correction.
+        if p_amount > 0 and card.state <> 'closed' and card.expires_on < loyalty_local_date(p_time_zone) then
+            raise exception 'the gift card expired on %', card.expires_on using errcode = 'LY435';
         end if;
         if card.balance - card.held + p_amount < 0 then
             raise exception 'the gift card has % available; taking % off would overdraw it',

@@ -55,10 +55,12 @@ extension GiftCardCommand {
                         try GiftCardCodesFile.write(issued, batch: batch, to: out)
                     }
                 }
-            } catch {
-                // Written, but the batch was not stored: the codes in the file are worth nothing.
-                if FileManager.default.fileExists(atPath: out) { unlink(out) }
-                throw error
+            } catch let error as LoyaltyError where error.code == .unavailable || error.code == .internal {
+                // The file may hold the only copy of codes that were committed (a lost reply to the commit):
+                // never delete it; say how to tell.
+                throw LoyaltyError(
+                    error.code,
+                    "\(error.message); if \(out) was written, check `loyalty giftcard batches`: its codes are valid only if the batch is listed")
             }
             try runtime.output.record(
                 [
