@@ -19,7 +19,7 @@ struct GiftCardParserTests {
     private static func req(_ text: String) -> RequestID { try! RequestID(parsing: text) }
     private static func euros(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: eur) }
 
-    private static func gift(_ id: String, pin: GiftCardPIN? = nil, _ action: GiftCardAction) -> Request {
+    private static func gift(_ id: String, pin: GiftCardPIN? = nil, _ action: GiftCardOperation) -> Request {
         .gift(GiftCardRequest(requestID: req(id), code: code, pin: pin, action: action))
     }
 

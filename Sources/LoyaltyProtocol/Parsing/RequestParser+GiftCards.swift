@@ -46,11 +46,11 @@ extension RequestParser {
                 .release(hold: try arguments.holdID())
             }
         case "GIFT":
-            throw LoyaltyError(.unknownCommand, "GIFT needs one of \(GiftCardAction.subVerbs.joined(separator: ", "))")
+            throw LoyaltyError(.unknownCommand, "GIFT needs one of \(GiftCardOperation.subVerbs.joined(separator: ", "))")
         default:
             throw LoyaltyError(
                 .unknownCommand,
-                "unknown command \(InputExcerpt.of(line.verb)); GIFT takes \(GiftCardAction.subVerbs.joined(separator: ", "))")
+                "unknown command \(InputExcerpt.of(line.verb)); GIFT takes \(GiftCardOperation.subVerbs.joined(separator: ", "))")
         }
     }
 
@@ -63,7 +63,7 @@ extension RequestParser {
 
     /// A mutating gift-card request: `req=` and `code=`, then what `action` reads of the verb's `keys`.
     private func giftCard(
-        _ line: TokenizedLine, keys: Set<String>, _ action: (RequestArguments) throws(LoyaltyError) -> GiftCardAction
+        _ line: TokenizedLine, keys: Set<String>, _ action: (RequestArguments) throws(LoyaltyError) -> GiftCardOperation
     ) throws(LoyaltyError) -> Request {
         let arguments = try RequestArguments(line, allowed: keys.union(["req", "code"]))
         let requestID = try arguments.requestID()

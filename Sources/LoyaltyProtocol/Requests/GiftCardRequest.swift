@@ -10,9 +10,9 @@ public struct GiftCardRequest: Sendable, Hashable {
     public var code: GiftCardCode
     /// Given for `REDEEM` and `HOLD` of a card with a PIN; the other actions do not take one.
     public var pin: GiftCardPIN?
-    public var action: GiftCardAction
+    public var action: GiftCardOperation
 
-    public init(requestID: RequestID, code: GiftCardCode, pin: GiftCardPIN? = nil, action: GiftCardAction) {
+    public init(requestID: RequestID, code: GiftCardCode, pin: GiftCardPIN? = nil, action: GiftCardOperation) {
         self.requestID = requestID
         self.code = code
         self.pin = pin

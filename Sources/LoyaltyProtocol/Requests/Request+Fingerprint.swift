@@ -75,7 +75,7 @@ extension Request {
 extension ReplyFields {
     /// Appends what a gift-card action asks for: `amount= currency=` (minor units), `partial=0|1` for
     /// REDEEM and HOLD, `hold=`, the member by kind, `receipt=`.
-    fileprivate mutating func append(giftCardAction action: GiftCardAction) {
+    fileprivate mutating func append(giftCardAction action: GiftCardOperation) {
         switch action {
         case .activate(let amount, let member, let receipt):
             if let amount { append(amount) }

@@ -14,24 +14,11 @@ extension RequestHandler {
     /// `GIFT ACTIVATE|LOAD|REDEEM|REFUND|HOLD|CAPTURE|RELEASE`: one store call with its idempotency record.
     func giftCard(_ gift: GiftCardRequest, terminalID: Int64, request: Request) async throws(LoyaltyError) -> Reply {
         let origin = try origin(terminalID, gift.requestID, request)
-        let operation = Self.operation(gift.action)
+        let operation = gift.action
         let result = try await withTimeout {
             try await store.giftCard(operation, code: gift.code, pin: gift.pin, origin: origin)
         }
         return .ok(try Self.giftCardFields(result))
-    }
-
-    /// The store's operation for a parsed action.
-    static func operation(_ action: GiftCardAction) -> GiftCardOperation {
-        switch action {
-        case .activate(let amount, let member, let receipt): .activate(amount: amount, member: member, receipt: receipt)
-        case .load(let money, let receipt): .load(money, receipt: receipt)
-        case .redeem(let money, let partial, let receipt): .redeem(money, partial: partial, receipt: receipt)
-        case .refund(let money, let receipt): .refund(money, receipt: receipt)
-        case .hold(let money, let partial, let receipt): .hold(money, partial: partial, receipt: receipt)
-        case .capture(let hold, let amount, let receipt): .capture(hold: hold, amount: amount, receipt: receipt)
-        case .release(let hold): .release(hold: hold)
-        }
     }
 
     /// `card=LAST4 state=… currency=CUR balance=DEC held=DEC available=DEC [expires=YYYY-MM-DD] [member=N]`,

@@ -1,6 +1,5 @@
-import LoyaltyCore
-
-/// What a till asks of a gift card (docs/protocol.md, Gift cards).
+/// What a till's mutating gift-card request asks for, one case per sub-verb of `GIFT` (docs/protocol.md,
+/// Gift cards): the protocol parses it, the store carries it out.
 public enum GiftCardOperation: Sendable, Hashable {
     /// Sells a printed card: loads `amount`, or the batch's printed value when nil; optionally links a member.
     case activate(amount: Money?, member: MemberReference?, receipt: String?)
@@ -17,6 +16,9 @@ public enum GiftCardOperation: Sendable, Hashable {
     case capture(hold: Int64, amount: Money?, receipt: String?)
     /// Gives a held amount back to the card's available balance.
     case release(hold: Int64)
+
+    /// The sub-verbs of `GIFT`, in the order of the protocol document (`BALANCE` first, which reads only).
+    public static let subVerbs = ["BALANCE", "ACTIVATE", "LOAD", "REDEEM", "REFUND", "HOLD", "CAPTURE", "RELEASE"]
 
     /// The protocol verb, as recorded with the request.
     public var verb: String {
@@ -39,7 +41,8 @@ public enum GiftCardOperation: Sendable, Hashable {
         }
     }
 
-    var money: Money? {
+    /// The amount the request names, if any.
+    public var money: Money? {
         switch self {
         case .activate(let amount, _, _): amount
         case .load(let money, _), .redeem(let money, _, _), .refund(let money, _), .hold(let money, _, _): money
@@ -48,21 +51,24 @@ public enum GiftCardOperation: Sendable, Hashable {
         }
     }
 
-    var partial: Bool {
+    /// Whether partial approval was asked for.
+    public var partial: Bool {
         switch self {
         case .redeem(_, let partial, _), .hold(_, let partial, _): partial
         default: false
         }
     }
 
-    var holdID: Int64? {
+    /// The hold a capture or release ends.
+    public var holdID: Int64? {
         switch self {
         case .capture(let hold, _, _), .release(let hold): hold
         default: nil
         }
     }
 
-    var receipt: String? {
+    /// The till's receipt reference.
+    public var receipt: String? {
         switch self {
         case .activate(_, _, let receipt), .load(_, let receipt), .redeem(_, _, let receipt), .refund(_, let receipt),
             .hold(_, _, let receipt), .capture(_, _, let receipt):
@@ -71,7 +77,8 @@ public enum GiftCardOperation: Sendable, Hashable {
         }
     }
 
-    var member: MemberReference? {
+    /// The member an activation links the card to.
+    public var member: MemberReference? {
         if case .activate(_, let member, _) = self { return member }
         return nil
     }
