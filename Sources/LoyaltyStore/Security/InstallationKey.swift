@@ -134,6 +134,6 @@ public struct InstallationKey: Sendable {
     /// A request fingerprint that names a code, keyed so that the stored SHA-256 of it cannot be searched
     /// for the code: the verb, then the hex HMAC of the whole text.
     func keyedFingerprint(_ fingerprint: String, verb: String) -> String {
-        verb + " " + authenticationCode("fingerprint|\(fingerprint)").map { String(format: "%02x", $0) }.joined()
+        verb + " " + authenticationCode("fingerprint|\(fingerprint)").hexEncoded
     }
 }

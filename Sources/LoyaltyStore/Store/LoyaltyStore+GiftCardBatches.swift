@@ -48,8 +48,7 @@ extension LoyaltyStore {
                (select coalesce(sum(a.amount), 0) from gift_cards c join gift_card_activities a on a.card_id = c.id
                  where c.batch_id = b.id and a.kind in ('activate', 'load'))::int8,
                (select coalesce(sum(c.balance), 0) from gift_cards c
-                 where c.batch_id = b.id and c.state in ('active', 'blocked')
-                   and (c.expires_on is null or c.expires_on >= today))::int8
+                 where c.batch_id = b.id and loyalty_gift_card_state(c, today) in ('active', 'blocked'))::int8
           from gift_card_batches b
         """
 

@@ -20,11 +20,10 @@ extension LoyaltyStore {
             guard seen.insert(code).inserted else { continue }
             cards.append(.init(code: code, pin: batch.withPIN ? GiftCardPIN.random(using: &generator) : nil))
         }
-        let hex = { (bytes: [UInt8]) in bytes.map { String(format: "%02x", $0) }.joined() }
-        let codeHashes = cards.map { hex(key.giftCardCodeHash($0.code)) }
+        let codeHashes = cards.map { key.giftCardCodeHash($0.code).hexEncoded }
         let last4s = cards.map(\.code.last4)
         let pinHashes: [String]? =
-            batch.withPIN ? cards.map { card in card.pin.map { hex(key.giftCardPINHash($0, code: card.code)) } ?? "" } : nil
+            batch.withPIN ? cards.map { card in card.pin.map { key.giftCardPINHash($0, code: card.code).hexEncoded } ?? "" } : nil
         var issued = IssuedGiftCardBatch(batch: 0, cards: cards)
         return try await run {
             try await client.withTransaction(logger: logger) { connection in

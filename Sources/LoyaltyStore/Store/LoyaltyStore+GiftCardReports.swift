@@ -12,7 +12,7 @@ extension LoyaltyStore {
                 select c.currency, count(*) filter (where c.balance > 0), coalesce(sum(c.balance), 0)::int8,
                        coalesce(sum(c.held), 0)::int8
                   from gift_cards c cross join loyalty_local_date(\(rules.timeZone)) today
-                 where c.state in ('active', 'blocked') and (c.expires_on is null or c.expires_on >= today)
+                 where loyalty_gift_card_state(c, today) in ('active', 'blocked')
                  group by c.currency
                  order by c.currency
                 """,

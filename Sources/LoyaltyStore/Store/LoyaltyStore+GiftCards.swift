@@ -34,12 +34,6 @@ extension LoyaltyStore {
         }
     }
 
-    /// The rules the gift-card functions take, as JSON.
-    var giftRulesJSON: String {
-        // Four integers: encoding cannot fail.
-        (try? String(decoding: JSONEncoder().encode(giftCardRules), as: UTF8.self)) ?? "{}"
-    }
-
     private func giftCall(
         verb: String, code: GiftCardCode, pin: GiftCardPIN?, terminal: Int64, request: String?, fingerprint: String?,
         operation: GiftCardOperation?

@@ -170,7 +170,7 @@ extension LoyaltyStore {
         let key = try requireKey()
         let reason = try FieldRules.requiredText(reason, field: "reason", maximumLength: 500)
         let codes = members.map { _ in RedemptionCode.random() }
-        let hashes = codes.map { key.codeHash($0).map { String(format: "%02x", $0) }.joined() }
+        let hashes = codes.map { key.codeHash($0).hexEncoded }
         let numbers = members.map(\.digits)
         let last4s = codes.map(\.last4)
         let days = rewardRules.voucherDays

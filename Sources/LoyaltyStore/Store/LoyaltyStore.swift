@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import LoyaltyCore
 import PostgresNIO
@@ -21,6 +22,8 @@ public struct LoyaltyStore: Sendable {
     public let installationKey: InstallationKey?
     /// How gift cards are guarded at the till (failure limits, hold time).
     public let giftCardRules: GiftCardRules
+    /// `giftCardRules` as the gift-card functions take them, encoded once.
+    let giftRulesJSON: String
 
     public init(
         client: PostgresClient, logger: Logger, rules: ProgrammeRules = .standard, rewardRules: RewardRules = .standard,
@@ -32,6 +35,8 @@ public struct LoyaltyStore: Sendable {
         self.rulesJSON = rules.databaseJSON
         self.rewardRules = rewardRules
         self.giftCardRules = giftCardRules
+        // Four integers: encoding cannot fail.
+        self.giftRulesJSON = (try? String(decoding: JSONEncoder().encode(giftCardRules), as: UTF8.self)) ?? "{}"
         self.installationKey = installationKey
     }
 
