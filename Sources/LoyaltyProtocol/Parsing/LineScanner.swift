@@ -32,10 +32,7 @@ struct LineScanner {
     mutating func verb() throws(LoyaltyError) -> String {
         let token = bareToken()
         guard !token.isEmpty else { throw LoyaltyError(.badRequest, "empty line") }
-        guard token.allSatisfy(ASCII.isLetter) else {
-            throw LoyaltyError(.badRequest, "malformed command name '\(InputExcerpt.of(bytes: token))'")
-        }
-        return String(decoding: token.lazy.map(ASCII.uppercased), as: UTF8.self)
+        return try commandName(token)
     }
 
     /// Reads the sub-verb after a family verb (`REDEEM` of `GIFT REDEEM`): the next token, when it holds
@@ -48,6 +45,11 @@ struct LineScanner {
             position = start
             return nil
         }
+        return try commandName(token)
+    }
+
+    /// A verb or sub-verb: letters only, upper-cased. - Throws: `BAD_REQUEST` for anything else.
+    private func commandName(_ token: Slice<UnsafeBufferPointer<UInt8>>) throws(LoyaltyError) -> String {
         guard token.allSatisfy(ASCII.isLetter) else {
             throw LoyaltyError(.badRequest, "malformed command name '\(InputExcerpt.of(bytes: token))'")
         }
