@@ -8,19 +8,6 @@ import Testing
 /// given by URL, run as a separate process, with the installation key in a file of the test's own.
 @Suite("Gift card commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
 struct GiftCardCommandTests {
-    func loyalty(_ db: TestDatabase, keyFile: String, _ arguments: [String]) async throws -> LoyaltyProcess.Outcome {
-        try await LoyaltyProcess.run(
-            arguments,
-            environment: ["LOYALTY_DATABASE_URL": db.url.redacted, "LOYALTY_ACTOR": "alice", "LOYALTY_SECURITY_KEY_FILE": keyFile])
-    }
-
-    /// The store with the key the CLI created.
-    func store(_ db: TestDatabase, keyFile: String) throws -> LoyaltyStore {
-        LoyaltyStore(
-            client: db.client, logger: db.logger,
-            installationKey: try InstallationKey(bytes: try Data(contentsOf: URL(fileURLWithPath: keyFile))))
-    }
-
     /// The rows of a codes file, split at commas, header first.
     func rows(_ path: String) throws -> [[String]] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
@@ -59,7 +46,7 @@ struct GiftCardCommandTests {
             #expect(lines.dropFirst().allSatisfy { $0[1].count == 6 && $0[2] == "25.00" && $0[3] == "EUR" && $0[4] == "" && $0[5] == "1" })
             for code in codes { #expect(!issued.stdout.contains(code.grouped) && !issued.stdout.contains(code.canonical)) }
 
-            let store = try self.store(db, keyFile: keyFile)
+            let store = try LoyaltyCLITests.store(db, keyFile: keyFile)
             let (terminal, _) = try await store.addTerminal(name: "till-1", storeCode: "S1", actor: "t")
             let first = try #require(lines.dropFirst().first)
             let balance = try await store.giftCardBalance(codes[0], pin: try GiftCardPIN(parsing: first[1]), terminal: terminal.id)
@@ -213,7 +200,7 @@ struct GiftCardCommandTests {
                     .status == 0)
             #expect(try await run(["giftcard", "issue", "--count", "1", "--amount", "20", "--currency", "EUR", "--out", directory + "/b.csv"]).status == 0)
             // A batch past its last day, as if issued long ago (the CLI refuses a date that has passed).
-            let store = try self.store(db, keyFile: keyFile)
+            let store = try LoyaltyCLITests.store(db, keyFile: keyFile)
             let yesterday = try CalendarDate(parsing: try await db.dateText(daysFromToday: -1))
             _ = try await store.issueGiftCards(try NewGiftCardBatch(count: 1, currency: .euro, amount: 3000, expires: yesterday), actor: "bob")
 

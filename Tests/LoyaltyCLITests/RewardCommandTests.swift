@@ -8,12 +8,6 @@ import Testing
 /// process, with the installation key in a file of the test's own (`LOYALTY_SECURITY_KEY_FILE`).
 @Suite("Reward and voucher commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
 struct RewardCommandTests {
-    func loyalty(_ db: TestDatabase, keyFile: String, _ arguments: [String]) async throws -> LoyaltyProcess.Outcome {
-        try await LoyaltyProcess.run(
-            arguments,
-            environment: ["LOYALTY_DATABASE_URL": db.url.redacted, "LOYALTY_ACTOR": "alice", "LOYALTY_SECURITY_KEY_FILE": keyFile])
-    }
-
     /// A member added with the CLI; returns the member number.
     func addMember(_ db: TestDatabase, keyFile: String, _ first: String) async throws -> String {
         let added = try await loyalty(db, keyFile: keyFile, ["member", "add", "--first-name", first, "--last-name", "Test", "--format", "json"])
@@ -145,9 +139,7 @@ struct RewardCommandTests {
             // The key file was created on first use, 0600, 32 bytes; the codes check out with it, here and in the CLI.
             let key = try FileManager.default.attributesOfItem(atPath: keyFile)
             #expect((key[.posixPermissions] as? Int) == 0o600 && (key[.size] as? Int) == 32)
-            let store = LoyaltyStore(
-                client: db.client, logger: db.logger,
-                installationKey: try InstallationKey(bytes: try Data(contentsOf: URL(fileURLWithPath: keyFile))))
+            let store = try LoyaltyCLITests.store(db, keyFile: keyFile)
             #expect(try await store.voucher(codes[0]).member == ada)
             let shown = try await run(["voucher", "show", codes[1].grouped.lowercased(), "--format", "json"])
             #expect(shown.status == 0, "\(shown.stderr)")
@@ -181,9 +173,7 @@ struct RewardCommandTests {
             let list = try #require(try granted.json() as? [[String: Any]])
             #expect(list.count == 1 && list.first?["member"] as? String == ada)
             let code = try RedemptionCode(parsing: try #require(list.first?["code"] as? String))
-            let store = LoyaltyStore(
-                client: db.client, logger: db.logger,
-                installationKey: try InstallationKey(bytes: try Data(contentsOf: URL(fileURLWithPath: keyFile))))
+            let store = try LoyaltyCLITests.store(db, keyFile: keyFile)
             #expect(try await store.voucher(code).grantReason == "apology")
 
             let out = directory + "/none.csv"

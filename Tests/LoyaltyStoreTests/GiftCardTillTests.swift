@@ -30,7 +30,7 @@ struct GiftCardTillTests {
             let refunded = try await till.run(.refund(cents(999), receipt: "RET-1"), card, request: "f1")
             #expect(refunded.balance == 2500 && refunded.refunded == 999)
 
-            let activities = try await rows(db, "select kind || ':' || amount || ':' || balance_after from gift_card_activities order by id")
+            let activities = try await db.texts("select kind || ':' || amount || ':' || balance_after from gift_card_activities order by id")
             #expect(activities == ["activate:2500:2500", "redeem:-1999:501", "load:1000:1501", "refund:999:2500"])
             #expect(try await db.scalar("select count(*)::int8 from gift_card_activities where store_code = 'S1' and terminal_id is not null") == 4)
             #expect(try await inconsistentGiftCards(db) == 0)
@@ -174,7 +174,7 @@ struct GiftCardTillTests {
             // A blocked card confirms no PIN: right and wrong ones get the same answer, and are not counted.
             await expectStoreError(.cardBlocked) { _ = try await till.balance(card) }
             await expectStoreError(.cardBlocked) { _ = try await till.balance(wrong) }
-            #expect(try await rows(db, "select kind || ':' || actor || ':' || reason from gift_card_activities where kind = 'block'") == [
+            #expect(try await db.texts("select kind || ':' || actor || ':' || reason from gift_card_activities where kind = 'block'") == [
                 "block:system:3 wrong PINs in a row"
             ])
             #expect(try await db.scalar("select count(*)::int8 from gift_card_failures where kind = 'pin'") == 5)
@@ -284,9 +284,3 @@ struct GiftCardTillTests {
     }
 }
 
-/// The first column of every row, as text.
-func rows(_ db: TestDatabase, _ query: PostgresQuery) async throws -> [String] {
-    var values: [String] = []
-    for try await value in try await db.client.query(query, logger: db.logger).decode(String.self) { values.append(value) }
-    return values
-}

@@ -24,6 +24,13 @@ extension TestDatabase {
         for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return value }
         throw TestDatabaseQueryError.noRow
     }
+
+    /// Runs a query and returns the first column of every row, as text.
+    public func texts(_ query: PostgresQuery) async throws -> [String] {
+        var values: [String] = []
+        for try await value in try await client.query(query, logger: logger).decode(String.self) { values.append(value) }
+        return values
+    }
 }
 
 public enum TestDatabaseQueryError: Error {
