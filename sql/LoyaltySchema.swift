@@ -25,5 +25,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0008_gift_card_administration.sql",
             sql: String(decoding: PackageResources._008_gift_card_administration_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0009_repeat_purchases.sql",
+            sql: String(decoding: PackageResources._009_repeat_purchases_sql, as: UTF8.self)),
     ]
 }

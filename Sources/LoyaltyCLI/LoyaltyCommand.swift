@@ -12,7 +12,7 @@ public struct LoyaltyCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DatabaseCommand.self, MemberCommand.self, PointsCommand.self, TerminalCommand.self,
             TierCommand.self, PromoCommand.self, JobsCommand.self, RewardCommand.self, VoucherCommand.self,
-            GiftCardCommand.self, ReportCommand.self,
+            GiftCardCommand.self, PurchaseCommand.self, SegmentCommand.self, ReportCommand.self,
         ]
     )
 

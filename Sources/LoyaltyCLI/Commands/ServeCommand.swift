@@ -35,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let store = LoyaltyStore(
                 client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules,
-                giftCardRules: settings.giftCardRules, installationKey: key)
+                giftCardRules: settings.giftCardRules, trackerRules: settings.trackerRules,
+                installationKey: key)
             let server = LoyaltyServer(configuration: settings.server, store: store, logger: logger)
             let policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent
             let migrations = MigrationService(client: client, policy: policy, logger: logger)

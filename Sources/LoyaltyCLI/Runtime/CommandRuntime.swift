@@ -59,7 +59,8 @@ struct CommandRuntime: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
         let store = LoyaltyStore(
             client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules,
-            giftCardRules: settings.giftCardRules, installationKey: key)
+            giftCardRules: settings.giftCardRules, trackerRules: settings.trackerRules,
+            installationKey: key)
         let logger = self.logger
         let outcome: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }

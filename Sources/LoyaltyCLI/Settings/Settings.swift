@@ -20,6 +20,8 @@ struct Settings: Sendable {
     var rewardRules: RewardRules
     /// `giftcards.*`: failure limits at the till, PIN attempts, hold time.
     var giftCardRules: GiftCardRules
+    /// `tracker.*`: the repeat-purchase tracker's currency and lapse rule.
+    var trackerRules: TrackerRules
     /// `LOYALTY_SECURITY_KEY_FILE`: the installation key (voucher codes), default `<home>/secret.key`;
     /// created with 32 random bytes, mode 0600, the first time a command needs it.
     var keyFile: String

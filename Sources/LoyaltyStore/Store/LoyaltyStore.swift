@@ -24,10 +24,15 @@ public struct LoyaltyStore: Sendable {
     public let giftCardRules: GiftCardRules
     /// `giftCardRules` as the gift-card functions take them, encoded once.
     let giftRulesJSON: String
+    /// The repeat-purchase tracker's currency and lapse rule.
+    public let trackerRules: TrackerRules
+    /// `trackerRules.lapse` as `loyalty_lapse_state` takes it, encoded once.
+    let lapseJSON: String
 
     public init(
         client: PostgresClient, logger: Logger, rules: ProgrammeRules = .standard, rewardRules: RewardRules = .standard,
-        giftCardRules: GiftCardRules = .standard, installationKey: InstallationKey? = nil
+        giftCardRules: GiftCardRules = .standard, trackerRules: TrackerRules = .standard,
+        installationKey: InstallationKey? = nil
     ) {
         self.client = client
         self.logger = logger
@@ -37,6 +42,9 @@ public struct LoyaltyStore: Sendable {
         self.giftCardRules = giftCardRules
         // Four integers: encoding cannot fail.
         self.giftRulesJSON = (try? String(decoding: JSONEncoder().encode(giftCardRules), as: UTF8.self)) ?? "{}"
+        self.trackerRules = trackerRules
+        // Integers and a rule name: encoding cannot fail.
+        self.lapseJSON = (try? String(decoding: JSONEncoder().encode(trackerRules.lapse), as: UTF8.self)) ?? "{}"
         self.installationKey = installationKey
     }
 

@@ -9,7 +9,7 @@ import LoyaltyCore
 import LoyaltyStore
 
 extension RewardCommand {
-    /// `loyalty reward grant REWARD (--member M | --members FILE) --reason TEXT [--out FILE]`.
+    /// `loyalty reward grant REWARD (--member M | --members FILE | --segment NAME) --reason TEXT [--out FILE]`.
     struct Grant: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue vouchers for a reward without spending points; audited. Codes are shown once.",
@@ -17,6 +17,7 @@ extension RewardCommand {
                 --members names a file with one member number per line (the first column of a CSV; a header \
                 line is optional). Lines without a valid member number, repeated members, unknown members and \
                 members who are not active are reported on standard error with their line number and skipped. \
+                --segment grants to the active members a saved segment selects today (`loyalty segment`). \
                 The grant is one transaction: a retired or expired reward, or too little stock for every \
                 voucher, grants nothing. The codes cannot be read back later: they are printed once, or with \
                 --out written to a new file (mode 0600, CSV: member,code,expires,reward) before the grant commits.
@@ -25,6 +26,7 @@ extension RewardCommand {
         @Argument(help: "Reward code.") var reward: String
         @Option(help: "One member: number, phone or email.") var member: String?
         @Option(help: "A file of member numbers, one per line (CSV, header optional).") var members: String?
+        @Option(help: "A saved segment: its active members.") var segment: String?
         @Option(help: "Why (required; kept with each voucher and in the audit log).") var reason: String?
         @Option(help: "Write the codes to this new file (0600) instead of standard output.") var out: String?
 
@@ -36,6 +38,22 @@ extension RewardCommand {
             let out = self.out
             if let out, FileManager.default.fileExists(atPath: out) {
                 throw LoyaltyError(.badArgument, "\(out) exists; the codes go to a new file only")
+            }
+            if let segment {
+                guard member == nil, members == nil else {
+                    throw LoyaltyError.badArgument("segment", "give one of --member, --members and --segment")
+                }
+                let name = try SegmentName(parsing: segment)
+                let result = try await runtime.withStore(installationKey: true) { store in
+                    let numbers = try await store.segmentMemberNumbers(try await store.segment(name).filter)
+                    guard !numbers.isEmpty else {
+                        throw LoyaltyError(.badArgument, "segment \(name) has no active member to grant to")
+                    }
+                    return try await Self.grant(
+                        reward, numbers.map { GrantMemberList.Entry(line: 0, member: $0) }, text, out, runtime, store)
+                }
+                try Self.report(result, list: GrantMemberList(entries: [], problems: []), runtime: runtime, out: out)
+                return
             }
             let list: GrantMemberList
             switch (member, members) {
