@@ -230,75 +230,78 @@ create table rfm_scoring (
     currency    text not null
 );
 
--- Recomputes the metrics of up to p_limit queued members and takes them off the queue, in one statement.
--- Returns how many members it took. A purchase committed meanwhile queues its member again.
+-- Recomputes the metrics of up to p_limit queued members and takes them off the queue, in one transaction.
+-- Returns how many members it took. A purchase committed meanwhile queues its member again. The members'
+-- purchases are read once, by index (purchases_member_time), never by a scan of all purchases: the
+-- queued ids drive the join, so that the plan does not depend on how many there are.
 create function loyalty_refresh_purchase_metrics(p_time_zone text, p_currency text, p_limit int) returns int
-language sql volatile as $$
-    with batch as (
+language plpgsql volatile as $$
+declare
+    v_members bigint[];
+begin
+    with taken as (
         delete from purchase_metrics_queue q
          where q.member_id in (select member_id from purchase_metrics_queue order by member_id
                                limit p_limit for update skip locked)
         returning q.member_id
+    )
+    select coalesce(array_agg(member_id), '{}') into v_members from taken;
+    if cardinality(v_members) = 0 then
+        return 0;
+    end if;
+
+    with bought as materialized (
+        select p.id, p.member_id, p.kind, p.amount_minor, p.currency, p.purchased_at, p.store_code,
+               (p.purchased_at at time zone p_time_zone)::date as day
+          from unnest(v_members) as queued (member_id)
+          join purchases p on p.member_id = queued.member_id
     ), days as (
-        select p.member_id, (p.purchased_at at time zone p_time_zone)::date as day,
-               min(p.purchased_at) as first_at, max(p.purchased_at) as last_at
-          from purchases p join batch b on b.member_id = p.member_id
-         where p.kind = 'sale'
+        select b.member_id, b.day, min(b.purchased_at) as first_at, max(b.purchased_at) as last_at
+          from bought b where b.kind = 'sale'
          group by 1, 2
     ), gaps as (
-        select d.*, d.day - lag(d.day) over (partition by d.member_id order by d.day) as gap
+        select d.*, d.day - lag(d.day) over w as gap, row_number() over w as n
           from days d
-    ), ranked_gaps as (
-        select g.member_id, g.gap, row_number() over (partition by g.member_id order by g.gap) as k,
-               count(*) over (partition by g.member_id) as n
-          from gaps g where g.gap is not null
-    ), medians as (
-        select r.member_id, avg(r.gap)::numeric(12, 1) as median
-          from ranked_gaps r where r.k in ((r.n + 1) / 2, (r.n + 2) / 2)
-         group by r.member_id
+        window w as (partition by d.member_id order by d.day)
     ), summary as (
+        -- Gaps are whole days, so their median (a whole or a half) is exact in double precision.
         select g.member_id, min(g.first_at) as first_at, max(g.last_at) as last_at, min(g.day) as first_on,
-               (array_agg(g.day order by g.day))[2] as second_on, max(g.day) as last_on, count(*)::int as purchase_days,
-               avg(g.gap)::numeric(12, 2) as mean_gap
+               min(g.day) filter (where g.n = 2) as second_on, max(g.day) as last_on, count(*)::int as purchase_days,
+               avg(g.gap)::numeric(12, 2) as mean_gap,
+               (percentile_cont(0.5) within group (order by g.gap))::numeric(12, 1) as median
           from gaps g group by g.member_id
     ), money as (
-        select p.member_id, count(*) filter (where p.kind = 'sale')::int as receipts,
-               count(*) filter (where p.kind = 'return')::int as returns,
-               coalesce(sum(case when p.currency <> p_currency then 0
-                                 when p.kind = 'sale' then p.amount_minor else -p.amount_minor end), 0)::bigint as spend
-          from purchases p join batch b on b.member_id = p.member_id
-         group by p.member_id
-    ), first_stores as (
-        select distinct on (p.member_id) p.member_id, p.store_code
-          from purchases p join batch b on b.member_id = p.member_id
-         where p.kind = 'sale'
-         order by p.member_id, p.purchased_at, p.id
+        select b.member_id, count(*) filter (where b.kind = 'sale')::int as receipts,
+               count(*) filter (where b.kind = 'return')::int as returns,
+               coalesce(sum(case when b.currency <> p_currency then 0
+                                 when b.kind = 'sale' then b.amount_minor else -b.amount_minor end), 0)::bigint as spend,
+               (array_agg(b.store_code order by b.purchased_at, b.id) filter (where b.kind = 'sale'))[1] as first_store
+          from bought b
+         group by b.member_id
     ), removed as (
-        delete from member_purchase_metrics m using batch b
-         where m.member_id = b.member_id and not exists (select 1 from summary s where s.member_id = b.member_id)
-    ), upserted as (
-        insert into member_purchase_metrics as m (
-            member_id, first_purchase_at, last_purchase_at, first_purchase_on, second_purchase_on, last_purchase_on,
-            purchase_days, receipts, returns, spend, currency, mean_gap_days, median_gap_days, expected_next_on,
-            first_store, refreshed_at)
-        select s.member_id, s.first_at, s.last_at, s.first_on, s.second_on, s.last_on, s.purchase_days,
-               y.receipts, y.returns, y.spend, p_currency, s.mean_gap, d.median,
-               s.last_on + round(d.median)::int, f.store_code, now()
-          from summary s
-          join money y on y.member_id = s.member_id
-          left join medians d on d.member_id = s.member_id
-          left join first_stores f on f.member_id = s.member_id
-        on conflict (member_id) do update set
-            first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at,
-            first_purchase_on = excluded.first_purchase_on, second_purchase_on = excluded.second_purchase_on,
-            last_purchase_on = excluded.last_purchase_on, purchase_days = excluded.purchase_days,
-            receipts = excluded.receipts, returns = excluded.returns, spend = excluded.spend,
-            currency = excluded.currency, mean_gap_days = excluded.mean_gap_days,
-            median_gap_days = excluded.median_gap_days, expected_next_on = excluded.expected_next_on,
-            first_store = excluded.first_store, refreshed_at = excluded.refreshed_at
-        returning 1
+        delete from member_purchase_metrics m
+         using unnest(v_members) as queued (member_id)
+         where m.member_id = queued.member_id and not exists (select 1 from summary s where s.member_id = m.member_id)
     )
-    select count(*)::int from batch
+    insert into member_purchase_metrics as m (
+        member_id, first_purchase_at, last_purchase_at, first_purchase_on, second_purchase_on, last_purchase_on,
+        purchase_days, receipts, returns, spend, currency, mean_gap_days, median_gap_days, expected_next_on,
+        first_store, refreshed_at)
+    select s.member_id, s.first_at, s.last_at, s.first_on, s.second_on, s.last_on, s.purchase_days,
+           y.receipts, y.returns, y.spend, p_currency, s.mean_gap, s.median,
+           s.last_on + round(s.median)::int, y.first_store, now()
+      from summary s
+      join money y on y.member_id = s.member_id
+    on conflict (member_id) do update set
+        first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at,
+        first_purchase_on = excluded.first_purchase_on, second_purchase_on = excluded.second_purchase_on,
+        last_purchase_on = excluded.last_purchase_on, purchase_days = excluded.purchase_days,
+        receipts = excluded.receipts, returns = excluded.returns, spend = excluded.spend,
+        currency = excluded.currency, mean_gap_days = excluded.mean_gap_days,
+        median_gap_days = excluded.median_gap_days, expected_next_on = excluded.expected_next_on,
+        first_store = excluded.first_store, refreshed_at = excluded.refreshed_at;
+    return cardinality(v_members);
+end
 $$;
 
 -- Queues every member with purchases: after a change of time zone or currency, or to rebuild.
