@@ -4,7 +4,7 @@ import Foundation
 struct Output: Sendable {
     let format: OutputFormat
 
-    /// One record: a two-column table of fields, its JSON form, or a one-row CSV.
+    /// One record: a two-column table of fields, its JSON form, a one-row CSV, or an HTML page with the table.
     func record(_ fields: [(String, String)], json: some Encodable) throws {
         switch format {
         case .table:
@@ -15,12 +15,15 @@ struct Output: Sendable {
         case .json:
             write(try Self.json(json))
         case .csv:
-            write(fields.map { CSV.escape($0.0) }.joined(separator: ","))
-            write(fields.map { CSV.escape($0.1) }.joined(separator: ","))
+            write(CSV.document(columns: fields.map(\.0), rows: [fields.map(\.1)]))
+        case .html:
+            var page = HTMLDocument(title: Self.htmlTitle)
+            page.fields(fields)
+            write(page.render())
         }
     }
 
-    /// A list of rows under column headers.
+    /// A list of rows under column headers (in HTML, one page with the table).
     func list(columns: [String], rows: [[String]], json: some Encodable) throws {
         switch format {
         case .table:
@@ -28,12 +31,18 @@ struct Output: Sendable {
         case .json:
             write(try Self.json(json))
         case .csv:
-            write(columns.map(CSV.escape).joined(separator: ","))
-            for row in rows { write(row.map(CSV.escape).joined(separator: ",")) }
+            write(CSV.document(columns: columns, rows: rows))
+        case .html:
+            var page = HTMLDocument(title: Self.htmlTitle)
+            page.table(columns: columns, rows: rows)
+            write(page.render())
         }
     }
 
-    /// A plain line for people (ignored by the json and csv formats unless `always`).
+    /// The title of the HTML page of a list or a record.
+    static let htmlTitle = "Loyalty"
+
+    /// A plain line for people (ignored by the json, csv and html formats unless `always`).
     func message(_ text: String, always: Bool = false) {
         if format == .table || always { write(text) }
     }
@@ -62,6 +71,11 @@ struct Output: Sendable {
 
 /// RFC 4180 quoting.
 enum CSV {
+    /// A header line and one line per row, separated by line feeds (no final one).
+    static func document(columns: [String], rows: [[String]]) -> String {
+        ([columns] + rows).map { $0.map(escape).joined(separator: ",") }.joined(separator: "\n")
+    }
+
     static func escape(_ field: String) -> String {
         var needsQuotes = field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")
         // Cells that spreadsheets would run as formulas are quoted and prefixed.

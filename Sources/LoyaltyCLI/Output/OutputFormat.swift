@@ -8,4 +8,6 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case json
     /// RFC 4180 CSV with a header row (lists; a single record prints as one row).
     case csv
+    /// One self-contained HTML file (inline CSS and SVG, nothing fetched): to forward by email or print.
+    case html
 }

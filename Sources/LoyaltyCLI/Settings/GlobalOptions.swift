@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "State directory for the embedded cluster (also LOYALTY_HOME; default ./.loyalty).")
     var home: String?
 
-    @Option(name: .long, help: "Output format: table, json or csv (csv for lists).")
+    @Option(name: .long, help: "Output format: table, json, csv (lists) or html (one self-contained page to print or forward).")
     var format: OutputFormat = .table
 
     @Option(name: .long, help: "Who is acting, for the audit log (also LOYALTY_ACTOR; default: the OS user).")
