@@ -159,7 +159,7 @@ extension LoyaltyStore {
                     select d.member_id, d.day, lead(d.day) over (partition by d.member_id order by d.day) as next_day
                       from days d, as_of a where d.day <= a.day
                 ), ends as (
-                    select s.member_id, s.day, (next_month - 1)::date as end_day
+                    select s.member_id, s.day, next_month::date - 1 as end_day
                       from spans s cross join as_of a
                      cross join lateral generate_series(
                          greatest(date_trunc('month', s.day::timestamp) + interval '1 month',
