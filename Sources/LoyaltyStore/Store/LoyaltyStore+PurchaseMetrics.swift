@@ -33,9 +33,11 @@ extension LoyaltyStore {
     }
 
     /// Scores recency, frequency and monetary value 1–5 by quintiles over the members with purchases who
-    /// are not closed, and names their RFM segments. Returns the population scored.
+    /// are not closed, and names their RFM segments, after folding in the queued members' new purchases.
+    /// Returns the population scored.
     @discardableResult
     public func scoreRFM() async throws(LoyaltyError) -> Int {
+        try await refreshPurchaseMetrics()
         let currency = trackerRules.currency.code
         return try await run {
             var population = 0

@@ -171,16 +171,25 @@ extension LoyaltyStore {
                     select s.member_id, s.day, a.day
                       from spans s cross join as_of a
                      where s.next_day is null or s.next_day > a.day
+                ), counts as (
+                    select e.end_day, count(*) as customers, count(*) filter (where st.state = 'active') as active,
+                           count(*) filter (where st.state = 'at-risk') as at_risk, count(*) filter (where st.state = 'lapsed') as lapsed
+                      from ends e
+                      join member_purchase_metrics x on x.member_id = e.member_id
+                      join members m on m.id = e.member_id and m.status <> 'closed'
+                     cross join lateral (select loyalty_lapse_state(e.day, x.median_gap_days, e.end_day, \(lapse)::jsonb) as state) st
+                     group by e.end_day
+                ), report_days as (
+                    -- Every month end is reported, with zeros before the first customer.
+                    select (date_trunc('month', a.day::timestamp) - make_interval(months => k) - interval '1 day')::date as end_day
+                      from as_of a cross join generate_series(0, \(months)::int - 1) k
+                    union all
+                    select day from as_of
                 )
-                select to_char(e.end_day, 'YYYY-MM-DD'), count(*),
-                       count(*) filter (where st.state = 'active'), count(*) filter (where st.state = 'at-risk'),
-                       count(*) filter (where st.state = 'lapsed'), e.end_day = (select day from as_of)
-                  from ends e
-                  join member_purchase_metrics x on x.member_id = e.member_id
-                  join members m on m.id = e.member_id and m.status <> 'closed'
-                 cross join lateral (select loyalty_lapse_state(e.day, x.median_gap_days, e.end_day, \(lapse)::jsonb) as state) st
-                 group by e.end_day
-                 order by e.end_day
+                select to_char(r.end_day, 'YYYY-MM-DD'), coalesce(c.customers, 0), coalesce(c.active, 0),
+                       coalesce(c.at_risk, 0), coalesce(c.lapsed, 0), r.end_day = (select day from as_of)
+                  from report_days r left join counts c on c.end_day = r.end_day
+                 order by r.end_day
                 """,
                 logger: logger)
             var history: [LapseCounts] = []
