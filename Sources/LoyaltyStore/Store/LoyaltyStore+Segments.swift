@@ -80,10 +80,7 @@ extension LoyaltyStore {
 
     /// How many members `filter` selects now, and how many of them each channel reaches.
     public func countSegment(_ filter: SegmentFilter) async throws(LoyaltyError) -> SegmentCount {
-        let json = try Self.filterJSON(filter)
-        try await refreshPurchaseMetrics()
-        let zone = rules.timeZone
-        let lapse = lapseJSON
+        let (json, zone, lapse) = try await segmentArguments(filter)
         return try await run {
             let rows = try await client.query(
                 """
@@ -109,10 +106,7 @@ extension LoyaltyStore {
         _ filter: SegmentFilter, name: String, channel: ContactChannel, actor: String,
         row: (SegmentExportRow) async throws -> Void
     ) async throws(LoyaltyError) -> SegmentExportSummary {
-        let json = try Self.filterJSON(filter)
-        try await refreshPurchaseMetrics()
-        let zone = rules.timeZone
-        let lapse = lapseJSON
+        let (json, zone, lapse) = try await segmentArguments(filter)
         let byEmail = channel == .email
         return try await run {
             let rows = try await client.query(
@@ -159,10 +153,7 @@ extension LoyaltyStore {
 
     /// The active members `filter` selects, by member number: the recipients of a reward grant.
     public func segmentMemberNumbers(_ filter: SegmentFilter) async throws(LoyaltyError) -> [MemberNumber] {
-        let json = try Self.filterJSON(filter)
-        try await refreshPurchaseMetrics()
-        let zone = rules.timeZone
-        let lapse = lapseJSON
+        let (json, zone, lapse) = try await segmentArguments(filter)
         return try await run {
             let rows = try await client.query(
                 """
@@ -177,6 +168,14 @@ extension LoyaltyStore {
             for try await number in rows.decode(String.self) { numbers.append(try MemberNumber(parsing: number)) }
             return numbers
         }
+    }
+
+    /// What `loyalty_segment_members` takes for `filter` (its JSON, the time zone of "today", the lapse rule),
+    /// once the queued members' new purchases are folded in, so that the segment is evaluated on current figures.
+    private func segmentArguments(_ filter: SegmentFilter) async throws(LoyaltyError) -> (String, String, String) {
+        let json = try Self.filterJSON(filter)
+        try await refreshPurchaseMetrics()
+        return (json, rules.timeZone, lapseJSON)
     }
 
     static func filterJSON(_ filter: SegmentFilter) throws(LoyaltyError) -> String {
