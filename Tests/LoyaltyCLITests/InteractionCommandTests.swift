@@ -215,6 +215,8 @@ struct InteractionCommandTests {
             }
             let badSetting = try await loyalty(db, ["jobs", "run", "birthdays"], environment: ["LOYALTY_CRM_BIRTHDAY_BONUS_POINTS": "-5"])
             #expect(badSetting.status != 0 && badSetting.stderr.contains("Error: CONFIGURATION"), "\(badSetting.stderr)")
+            let badCatchUp = try await loyalty(db, ["jobs", "run", "birthdays"], environment: ["LOYALTY_CRM_BIRTHDAY_CATCH_UP_DAYS": "32"])
+            #expect(badCatchUp.status != 0 && badCatchUp.stderr.contains("Error: CONFIGURATION"), "\(badCatchUp.stderr)")
             let off = try await loyalty(db, ["jobs", "run", "birthdays", "--format", "json"])
             #expect(off.status == 0, "\(off.stderr)")
             #expect(try off.jsonObject()["granted"] as? Int == 0)

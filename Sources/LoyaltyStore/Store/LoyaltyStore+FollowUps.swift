@@ -40,7 +40,14 @@ extension LoyaltyStore {
     /// One follow-up, or `NOT_FOUND`.
     public func followUp(_ id: Int64) async throws(LoyaltyError) -> FollowUpRecord {
         let found = try await run {
-            try await followUpRecords(client.query("\(unescaped: Self.followUpSelect) cross join (select loyalty_local_date(\(rules.timeZone)) as d) today where f.id = \(id)", logger: logger))
+            try await followUpRecords(
+                client.query(
+                    """
+                    \(unescaped: Self.followUpSelect)
+                     cross join (select loyalty_local_date(\(rules.timeZone)) as d) today
+                     where f.id = \(id)
+                    """,
+                    logger: logger))
         }
         guard let record = found.first else { throw LoyaltyError(.notFound, "no follow-up \(id)") }
         return record

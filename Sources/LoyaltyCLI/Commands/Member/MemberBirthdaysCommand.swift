@@ -12,12 +12,12 @@ struct MemberBirthdaysCommand: AsyncParsableCommand {
             common years. Closed members are left out.
             """)
     @OptionGroup var options: GlobalOptions
-    @Option(help: "Days ahead, Nd with N from 1 to 366 (default 7d).") var within = "7d"
+    @Option(help: "Days ahead: 7d (or 7, or 1w), 1 to 366 days (default 7d).") var within = "7d"
     @Flag(help: "Enrolment anniversaries (years since joining, 1 or more) instead of birthdays.") var anniversaries = false
 
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
-        let days = try Self.days(within)
+        let days = try DayCount.parse(within, argument: "within", maximum: 366)
         let list = try await runtime.withStore { store in
             try await store.upcomingAnniversaries(withinDays: days, anniversaries: anniversaries)
         }
@@ -29,16 +29,5 @@ struct MemberBirthdaysCommand: AsyncParsableCommand {
                  $0.emailConsent ? "yes" : "no", $0.phone ?? "", $0.smsConsent ? "yes" : "no"]
             },
             json: list)
-    }
-
-    /// `Nd` (or a bare N) with N from 1 to 366.
-    static func days(_ text: String) throws(LoyaltyError) -> Int {
-        let digits = text.hasSuffix("d") ? text.dropLast() : Substring(text)
-        guard !digits.isEmpty, digits.count <= 3, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            let days = Int(digits), (1...366).contains(days)
-        else {
-            throw .badArgument("within", "a number of days such as 7d, from 1d to 366d, expected, got '\(text.prefix(20))'")
-        }
-        return days
     }
 }
