@@ -187,6 +187,8 @@ struct InteractionCommandTests {
             #expect((object["due_followups"] as? [Any])?.count == 1)
             #expect((object["interactions"] as? [String: Any])?["total"] as? Int == 1)
             #expect(object["gift_cards"] != nil)
+            let csv = try await loyalty(db, ["member", "show", number, "--format", "csv"])
+            #expect(csv.status == 0 && csv.stdout.split(separator: "\n").count == 2 && !csv.stdout.contains("Broken cup"), "\(csv.stdout)")
             let html = try await loyalty(db, ["member", "show", number, "--format", "html"])
             #expect(html.status == 0 && html.stdout.contains("Recent purchases"), "\(html.stderr)")
         }

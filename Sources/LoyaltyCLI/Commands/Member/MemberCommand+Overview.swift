@@ -5,7 +5,7 @@ import LoyaltyStore
 extension CommandRuntime {
     /// `member show`: the record (profile, tier, points, consent, gift cards) with the overview's fields,
     /// then its sections (recent purchases, open cases, follow-ups due within 7 days). In JSON one object:
-    /// the record's keys and one key per section; in CSV the record's row with the overview's fields.
+    /// the record's keys and one key per section; in CSV the record's row as before.
     func printMemberOverview(_ member: MemberRecord, card: MemberCard?, giftCards: [GiftCardRecord], overview: MemberOverview) throws {
         let fields = memberFields(member, card: card, giftCards: giftCards) + Self.overviewFields(overview)
         let sections = Self.overviewSections(overview)
@@ -25,9 +25,12 @@ extension CommandRuntime {
                 page.table(columns: section.columns, rows: section.rows)
             }
             output.write(page.render())
-        case .json, .csv:
+        case .json:
             try output.record(
                 fields, json: MemberOverviewJSON(member: MemberJSON(record: member, card: card, giftCards: giftCards), overview: overview))
+        case .csv:
+            // The row scripts already read, unchanged; the overview's tables do not fit one row.
+            try printMember(member, card: card, giftCards: giftCards)
         }
     }
 
