@@ -11,8 +11,12 @@ public struct SchemaFile: Sendable, Hashable {
 /// The schema's migrations, in the order they are applied.
 public enum LoyaltySchema {
     public static let migrations: [SchemaFile] = [
-        SchemaFile(name: "0001_foundation.sql", sql: String(decoding: PackageResources._001_foundation_sql, as: UTF8.self)),
-        SchemaFile(name: "0002_ledger_functions.sql", sql: String(decoding: PackageResources._002_ledger_functions_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0001_foundation.sql",
+            sql: String(decoding: PackageResources._001_foundation_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0002_ledger_functions.sql",
+            sql: String(decoding: PackageResources._002_ledger_functions_sql, as: UTF8.self)),
         SchemaFile(name: "0003_tiers.sql", sql: String(decoding: PackageResources._003_tiers_sql, as: UTF8.self)),
         SchemaFile(
             name: "0004_points_lifecycle.sql",
@@ -21,14 +25,23 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0006_tier_evaluation.sql",
             sql: String(decoding: PackageResources._006_tier_evaluation_sql, as: UTF8.self)),
-        SchemaFile(name: "0007_gift_cards.sql", sql: String(decoding: PackageResources._007_gift_cards_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0007_gift_cards.sql",
+            sql: String(decoding: PackageResources._007_gift_cards_sql, as: UTF8.self)),
         SchemaFile(
             name: "0008_gift_card_administration.sql",
             sql: String(decoding: PackageResources._008_gift_card_administration_sql, as: UTF8.self)),
         SchemaFile(
             name: "0009_repeat_purchases.sql",
             sql: String(decoding: PackageResources._009_repeat_purchases_sql, as: UTF8.self)),
-        SchemaFile(name: "0010_crm_records.sql", sql: String(decoding: PackageResources._010_crm_records_sql, as: UTF8.self)),
-        SchemaFile(name: "0014_member_merge.sql", sql: String(decoding: PackageResources._014_member_merge_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0010_crm_records.sql",
+            sql: String(decoding: PackageResources._010_crm_records_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0011_interactions.sql",
+            sql: String(decoding: PackageResources._011_interactions_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0014_member_merge.sql",
+            sql: String(decoding: PackageResources._014_member_merge_sql, as: UTF8.self)),
     ]
 }

@@ -22,6 +22,8 @@ struct Settings: Sendable {
     var giftCardRules: GiftCardRules
     /// `tracker.*`: the repeat-purchase tracker's currency and lapse rule.
     var trackerRules: TrackerRules
+    /// `crm.birthday-*`: the birthday bonus job.
+    var birthdayBonus: BirthdayBonusRules
     /// `LOYALTY_SECURITY_KEY_FILE`: the installation key (voucher codes), default `<home>/secret.key`;
     /// created with 32 random bytes, mode 0600, the first time a command needs it.
     var keyFile: String

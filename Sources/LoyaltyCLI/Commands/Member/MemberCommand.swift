@@ -2,13 +2,14 @@ import ArgumentParser
 import LoyaltyCore
 import LoyaltyStore
 
-/// `loyalty member add|show|find|update|suspend|activate|close|duplicates|merge`.
+/// `loyalty member add|show|find|update|suspend|activate|close|birthdays|duplicates|merge`.
 struct MemberCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "member", abstract: "Club members (CRM contact records).",
         subcommands: [
             MemberAddCommand.self, MemberShowCommand.self, MemberFindCommand.self, MemberUpdateCommand.self,
             MemberStatusCommand.Suspend.self, MemberStatusCommand.Activate.self, MemberStatusCommand.Close.self,
+            MemberBirthdaysCommand.self,
             MemberDuplicatesCommand.self, MemberMergeCommand.self,
         ])
 }
@@ -23,6 +24,12 @@ extension CommandRuntime {
     /// (when the programme has tiers).
     /// With `giftCards`, also the gift cards linked to the member (last four characters, state, balance).
     func printMember(_ member: MemberRecord, card: MemberCard? = nil, giftCards: [GiftCardRecord]? = nil) throws {
+        try output.record(
+            memberFields(member, card: card, giftCards: giftCards), json: MemberJSON(record: member, card: card, giftCards: giftCards))
+    }
+
+    /// The fields of a member's record as ``printMember(_:card:giftCards:)`` shows them.
+    func memberFields(_ member: MemberRecord, card: MemberCard? = nil, giftCards: [GiftCardRecord]? = nil) -> [(String, String)] {
         func consent(_ granted: Bool, _ at: Date?) -> String {
             (granted ? "yes" : "no") + (at.map { " (since \(Dates.text($0)))" } ?? "")
         }
@@ -38,19 +45,17 @@ extension CommandRuntime {
             let cards = giftCards.map { "…\($0.last4) \($0.state) \(GiftCardArguments.money($0.balance, $0.currency)) \($0.currency)" }
             giftCardFields.append(("gift cards", cards.isEmpty ? "none" : cards.joined(separator: "; ")))
         }
-        try output.record(
-            [
-                ("member", member.number), ("name", "\(member.firstName) \(member.lastName)"), ("status", member.status.rawValue),
-                ("points", String(member.points)),
-            ] + tierFields + [
-                ("email", member.email ?? ""), ("phone", member.phone ?? ""),
-                ("birth date", member.birthDate ?? ""), ("address", address), ("preferred store", member.preferredStore ?? ""),
-                ("source", [member.sourceChannel, member.sourceCampaign].compactMap { $0 }.joined(separator: " / ")),
-                ("external id", member.externalID ?? ""), ("email consent", consent(member.emailConsent, member.emailConsentAt)),
-                ("sms consent", consent(member.smsConsent, member.smsConsentAt)), ("tags", member.tags.joined(separator: ", ")),
-                ("created", Dates.text(member.createdAt)), ("updated", Dates.text(member.updatedAt)),
-            ] + giftCardFields,
-            json: MemberJSON(record: member, card: card, giftCards: giftCards))
+        return [
+            ("member", member.number), ("name", "\(member.firstName) \(member.lastName)"), ("status", member.status.rawValue),
+            ("points", String(member.points)),
+        ] + tierFields + [
+            ("email", member.email ?? ""), ("phone", member.phone ?? ""),
+            ("birth date", member.birthDate ?? ""), ("address", address), ("preferred store", member.preferredStore ?? ""),
+            ("source", [member.sourceChannel, member.sourceCampaign].compactMap { $0 }.joined(separator: " / ")),
+            ("external id", member.externalID ?? ""), ("email consent", consent(member.emailConsent, member.emailConsentAt)),
+            ("sms consent", consent(member.smsConsent, member.smsConsentAt)), ("tags", member.tags.joined(separator: ", ")),
+            ("created", Dates.text(member.createdAt)), ("updated", Dates.text(member.updatedAt)),
+        ] + giftCardFields
     }
 
     /// The way to the next tier for people: `gold, 120 points to go`, or `none (top tier)`.
@@ -92,13 +97,13 @@ struct MemberShowCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
         let reference = try runtime.memberReference(member)
-        let (record, card, giftCards) = try await runtime.withStore { store in
+        let (record, card, giftCards, overview) = try await runtime.withStore { store in
             (
                 try await store.member(reference), try await store.memberCard(reference, terminal: nil),
-                try await store.giftCards(of: reference)
+                try await store.giftCards(of: reference), try await store.memberOverview(reference)
             )
         }
-        try runtime.printMember(record, card: card, giftCards: giftCards)
+        try runtime.printMemberOverview(record, card: card, giftCards: giftCards, overview: overview)
     }
 }
 
