@@ -13,6 +13,7 @@ public struct LoyaltyCommand: AsyncParsableCommand {
             ServeCommand.self, DatabaseCommand.self, MemberCommand.self, PointsCommand.self, TerminalCommand.self,
             TierCommand.self, PromoCommand.self, JobsCommand.self, RewardCommand.self, VoucherCommand.self,
             GiftCardCommand.self, PurchaseCommand.self, SegmentCommand.self, ReportCommand.self,
+            SourceCommand.self, CampaignCommand.self,
         ]
     )
 
