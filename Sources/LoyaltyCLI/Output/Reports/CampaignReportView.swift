@@ -56,27 +56,31 @@ enum CampaignReportView {
     ]
 
     static func csvRow(_ outcome: CampaignOutcome, _ currency: String) -> [String] {
-        let uplift = upliftFigures(outcome, currency, missing: "")
+        let uplift = upliftFigures(outcome, currency, missing: "", units: false)
         return [outcome.code, Dates.text(outcome.sentAt), String(outcome.windowDays)]
-            + armFigures(outcome.contacted, currency, missing: "") + armFigures(outcome.holdout, currency, missing: "")
+            + armFigures(outcome.contacted, currency, missing: "", units: false)
+            + armFigures(outcome.holdout, currency, missing: "", units: false)
             + [uplift[0], uplift[1], GiftCardArguments.money(outcome.costMinor, outcome.costCurrency), outcome.costCurrency, uplift[3]]
     }
 
-    static func armFigures(_ arm: CampaignOutcome.Arm, _ currency: String, missing: String = Ratio.missing) -> [String] {
+    /// An arm's cells; with `units` false (CSV), rates are bare numbers, which spreadsheets read as numbers.
+    static func armFigures(_ arm: CampaignOutcome.Arm, _ currency: String, missing: String = Ratio.missing, units: Bool = true) -> [String] {
         [
-            String(arm.members), String(arm.purchasers), arm.conversionPermille.map { Ratio.tenths($0) + "%" } ?? missing,
+            String(arm.members), String(arm.purchasers), arm.conversionPermille.map { Ratio.tenths($0) + (units ? "%" : "") } ?? missing,
             GiftCardArguments.money(arm.revenueMinor, currency),
             arm.revenuePerMemberMinor.map { GiftCardArguments.money($0, currency) } ?? missing,
         ]
     }
 
     /// Uplift, incremental revenue, cost, return on cost.
-    static func upliftFigures(_ outcome: CampaignOutcome, _ currency: String, missing: String = Ratio.missing) -> [String] {
+    static func upliftFigures(_ outcome: CampaignOutcome, _ currency: String, missing: String = Ratio.missing, units: Bool = true)
+        -> [String]
+    {
         [
-            outcome.upliftPermille.map { Ratio.tenths($0) + " pts" } ?? missing,
+            outcome.upliftPermille.map { Ratio.tenths($0) + (units ? " pts" : "") } ?? missing,
             outcome.incrementalRevenueMinor.map { GiftCardArguments.money($0, currency) } ?? missing,
             "\(GiftCardArguments.money(outcome.costMinor, outcome.costCurrency)) \(outcome.costCurrency)",
-            outcome.returnOnCostPermille.map { Ratio.tenths($0) + "%" } ?? missing,
+            outcome.returnOnCostPermille.map { Ratio.tenths($0) + (units ? "%" : "") } ?? missing,
         ]
     }
 }

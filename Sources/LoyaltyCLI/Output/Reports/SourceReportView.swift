@@ -17,7 +17,7 @@ enum SourceReportView {
             return ReportSection.text(
                 heading: title, notes: notes(report),
                 sections: [ReportSection(title: "By source", columns: columns, rows: report.sources.map { row($0, report.currency) })])
-        case .csv: return CSV.document(columns: columns, rows: report.sources.map { row($0, report.currency, missing: "") })
+        case .csv: return CSV.document(columns: columns, rows: report.sources.map { row($0, report.currency, missing: "", unit: "") })
         case .json: return try Output.json(JSONReport(currency: report.currency, sources: report.sources.map { Line($0, report.currency) }))
         case .html:
             var page = HTMLDocument(title: title)
@@ -34,14 +34,15 @@ enum SourceReportView {
         ]
     }
 
-    static func row(_ source: SourceReportRow, _ currency: String, missing: String = Ratio.missing) -> [String] {
+    /// A source's cells; rates carry `unit` (CSV gives bare numbers, which spreadsheets read as numbers).
+    static func row(_ source: SourceReportRow, _ currency: String, missing: String = Ratio.missing, unit: String = "%") -> [String] {
         let line = Line(source, currency)
         return [
             source.source ?? "(none)", source.channel ?? "", String(source.members), String(source.customers), String(source.repeatCustomers),
-            line.repeatRatePermille.map { Ratio.tenths($0) + "%" } ?? missing, GiftCardArguments.money(source.revenueMinor, currency),
+            line.repeatRatePermille.map { Ratio.tenths($0) + unit } ?? missing, GiftCardArguments.money(source.revenueMinor, currency),
             source.costMinor.map { "\(GiftCardArguments.money($0, source.costCurrency ?? currency)) \(source.costCurrency ?? currency)" } ?? "",
             line.costPerMemberMinor.map { GiftCardArguments.money($0, source.costCurrency ?? currency) } ?? missing,
-            line.returnOnCostPermille.map { Ratio.tenths($0) + "%" } ?? missing,
+            line.returnOnCostPermille.map { Ratio.tenths($0) + unit } ?? missing,
         ]
     }
 
