@@ -41,6 +41,9 @@ public enum LoyaltySchema {
             name: "0011_interactions.sql",
             sql: String(decoding: PackageResources._011_interactions_sql, as: UTF8.self)),
         SchemaFile(
+            name: "0012_campaigns.sql",
+            sql: String(decoding: PackageResources._012_campaigns_sql, as: UTF8.self)),
+        SchemaFile(
             name: "0014_member_merge.sql",
             sql: String(decoding: PackageResources._014_member_merge_sql, as: UTF8.self)),
     ]

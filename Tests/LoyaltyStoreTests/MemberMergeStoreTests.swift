@@ -32,12 +32,30 @@ struct MemberMergeStoreTests {
             _ = try await store.earn(otherRef, points: 25, purchase: try eur("25.00"), receipt: "R-1", origin: admin)
             let otherID = try await db.scalar("select id from members where number = \(other.member)")
             let keepID = try await db.scalar("select id from members where number = \(keep.member)")
+            let interaction = try await db.scalar(
+                """
+                insert into interactions (member_id, kind, channel, author, summary, status, owner)
+                values (\(otherID), 'complaint', 'phone', 'test', 'late delivery', 'open', 'sam') returning id
+                """)
             try await db.client.query(
                 """
-                insert into interactions (member_id, kind, channel, author, summary) values (\(otherID), 'note', 'phone', 'test', 'called');
-                """, logger: db.logger)
+                insert into followups (member_id, interaction_id, due_on, owner, title, created_by)
+                values (\(otherID), \(interaction), current_date, 'sam', 'call back', 'test'),
+                       (\(otherID), null, current_date, 'sam', 'send voucher', 'test')
+                """,
+                logger: db.logger)
+            // Two campaigns' send lists: one names only the other member, one names both.
             try await db.client.query(
-                "insert into followups (member_id, due_on, owner, title, created_by) values (\(otherID), current_date, 'sam', 'call back', 'test')",
+                """
+                with c as (
+                    insert into campaigns (code, name, channel, starts_on, currency, created_by)
+                    values ('spring', 'Spring', 'email', current_date, 'EUR', 'test'), ('autumn', 'Autumn', 'email', current_date, 'EUR', 'test')
+                    returning id, code
+                )
+                insert into campaign_members (campaign_id, member_id, arm, contacted_at, address)
+                select c.id, m.id, 'contacted', now(), 'x@example.com' from c, members m
+                 where m.id = \(otherID) or (c.code = 'autumn' and m.id = \(keepID))
+                """,
                 logger: db.logger)
             let till = try await GiftTill.open(db)
             let card = try #require(try await till.issue(1, active: true).first)
@@ -46,7 +64,8 @@ struct MemberMergeStoreTests {
             let result = try await store.mergeMembers(keep: keepRef, other: otherRef, reason: "same person", actor: "admin-1")
             #expect(result.kept == keep.member && result.merged == other.member)
             #expect(result.points == 125 && result.balance == 165)
-            #expect(result.purchases == 1 && result.giftCards == 1 && result.interactions == 1 && result.followups == 1)
+            #expect(result.purchases == 1 && result.giftCards == 1 && result.interactions == 1 && result.followups == 2)
+            #expect(result.campaigns == 1)
             #expect(Set(result.filled) == ["phone", "birth_date", "address", "external_id", "tags"])
 
             // Pending points stay pending, with the same day; the expiry dates come along.
@@ -74,7 +93,9 @@ struct MemberMergeStoreTests {
             #expect(try await db.scalar("select count(*)::int8 from purchases where member_id = \(keepID)") == 1)
             #expect(try await db.scalar("select count(*)::int8 from purchase_metrics_queue where member_id = \(keepID)") == 1)
             #expect(try await db.scalar("select count(*)::int8 from interactions where member_id = \(keepID)") == 1)
-            #expect(try await db.scalar("select count(*)::int8 from followups where member_id = \(keepID)") == 1)
+            #expect(try await db.scalar("select count(*)::int8 from followups where member_id = \(keepID)") == 2)
+            #expect(try await db.scalar("select count(*)::int8 from campaign_members where member_id = \(keepID)") == 2)
+            #expect(try await db.scalar("select count(*)::int8 from campaign_members where member_id = \(otherID)") == 1)
             #expect(try await db.scalar("select count(*)::int8 from member_merges where kept_id = \(keepID) and merged_id = \(otherID)") == 1)
             #expect(
                 try await db.texts("select details ->> 'merged' from audit_log where action = 'member.merge' and actor = 'admin-1'")

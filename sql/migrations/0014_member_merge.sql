@@ -38,6 +38,40 @@ begin
 end
 $$;
 
+-- A follow-up names an interaction of its own member (0011); when a merge moves the interaction, its
+-- follow-ups move with it.
+alter table followups
+    drop constraint followups_interaction_member,
+    add constraint followups_interaction_member foreign key (interaction_id, member_id)
+        references interactions (id, member_id) on update cascade;
+
+-- The send list (0012) is written by the send alone; a merge may also move an entry to the member the
+-- entry's member was merged into, so that attribution follows the person.
+create or replace function campaign_members_guard() returns trigger
+language plpgsql as $$
+begin
+    if tg_op = 'DELETE' then
+        raise exception 'a campaign''s send list cannot be changed' using errcode = 'LY400';
+    end if;
+    if tg_op = 'UPDATE' then
+        if new.address is null and (new.campaign_id, new.member_id, new.arm, new.contacted_at)
+                is not distinct from (old.campaign_id, old.member_id, old.arm, old.contacted_at) then
+            return new;
+        end if;
+        if (new.campaign_id, new.arm, new.contacted_at, new.address)
+                is not distinct from (old.campaign_id, old.arm, old.contacted_at, old.address)
+           and exists (select 1 from members m where m.id = old.member_id and m.merged_into = new.member_id) then
+            return new;
+        end if;
+        raise exception 'a campaign''s send list cannot be changed' using errcode = 'LY400';
+    end if;
+    if exists (select 1 from campaigns c where c.id = new.campaign_id and c.sent_at is not null) then
+        raise exception 'campaign % was sent; its send list cannot be changed', new.campaign_id using errcode = 'LY409';
+    end if;
+    return new;
+end
+$$;
+
 -- Every merge: who into whom, by whom, why, and what moved.
 create table member_merges (
     id         bigint generated always as identity primary key,
@@ -119,6 +153,13 @@ begin
         end loop;
     end if;
 
+    -- The other record is closed and marked merged before anything moves: the send list's guard lets an
+    -- entry move only to the member its member was merged into, and closing frees the email, phone and
+    -- external id for the kept record.
+    update members set status = 'closed', closed_at = now(), merged_into = keep.id, merged_at = now(),
+                       external_id = null, updated_at = now()
+     where id = other.id;
+
     -- Purchases and the tracker's figures: the kept member's metrics are recomputed from all of them.
     update purchases set member_id = keep.id where member_id = other.id;
     get diagnostics n_purchases = row_count;
@@ -130,10 +171,10 @@ begin
 
     update gift_cards set member_id = keep.id, updated_at = now() where member_id = other.id;
     get diagnostics n_cards = row_count;
-    update interactions set member_id = keep.id, updated_at = now() where member_id = other.id;
+    select count(*) into n_followups from followups where member_id = other.id;
+    update interactions set member_id = keep.id where member_id = other.id;
     get diagnostics n_interactions = row_count;
     update followups set member_id = keep.id where member_id = other.id;
-    get diagnostics n_followups = row_count;
     -- A send-list entry moves unless the kept member is on that list already (one entry per member).
     update campaign_members c set member_id = keep.id
      where c.member_id = other.id
@@ -157,11 +198,6 @@ begin
                 'manual', 'merged from ' || other.number, p_admin);
         tier_moved := true;
     end if;
-
-    -- The other record is closed first: that frees its email, phone and external id for the kept one.
-    update members set status = 'closed', closed_at = now(), merged_into = keep.id, merged_at = now(),
-                       external_id = null, updated_at = now()
-     where id = other.id;
 
     -- Blank fields of the kept member are filled from the other. Consent follows the address: an email or
     -- phone taken from the other record comes with the other's consent for it.

@@ -28,6 +28,8 @@ public struct MemberRecord: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var updatedAt: Date
     public var closedAt: Date?
+    /// The acquisition source's code.
+    public var acquisitionSource: String?
 
     enum CodingKeys: String, CodingKey {
         case number, firstName = "first_name", lastName = "last_name", email, phone, birthDate = "birth_date"
@@ -36,5 +38,6 @@ public struct MemberRecord: Sendable, Hashable, Codable {
         case externalID = "external_id", emailConsent = "email_consent", emailConsentAt = "email_consent_at"
         case smsConsent = "sms_consent", smsConsentAt = "sms_consent_at", tags, status, points
         case createdAt = "created_at", updatedAt = "updated_at", closedAt = "closed_at"
+        case acquisitionSource = "acquisition_source"
     }
 }

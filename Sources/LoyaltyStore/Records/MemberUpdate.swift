@@ -20,6 +20,8 @@ public struct MemberUpdate: Sendable, Hashable {
     public var country: Change<String> = .keep
     public var preferredStore: Change<String> = .keep
     public var externalID: Change<String> = .keep
+    /// The acquisition source, by code.
+    public var source: Change<RecordCode> = .keep
     public var emailConsent: Bool?
     public var smsConsent: Bool?
     public var addTags: [String] = []

@@ -15,12 +15,14 @@ public struct NewMember: Sendable, Hashable {
     public var sourceCampaign: String?
     public var externalID: String?
     public var tags: [String]
+    /// The acquisition source's code (`loyalty source list`); an unknown one is refused.
+    public var source: RecordCode?
 
     public init(
         firstName: String, lastName: String, email: EmailAddress? = nil, phone: PhoneNumber? = nil,
         birthDate: CalendarDate? = nil, emailConsent: Bool = false, smsConsent: Bool = false,
         address: PostalAddress = PostalAddress(), preferredStore: String? = nil, sourceChannel: String? = nil,
-        sourceCampaign: String? = nil, externalID: String? = nil, tags: [String] = []
+        sourceCampaign: String? = nil, externalID: String? = nil, tags: [String] = [], source: RecordCode? = nil
     ) {
         self.firstName = firstName
         self.lastName = lastName
@@ -35,6 +37,7 @@ public struct NewMember: Sendable, Hashable {
         self.sourceCampaign = sourceCampaign
         self.externalID = externalID
         self.tags = tags
+        self.source = source
     }
 }
 

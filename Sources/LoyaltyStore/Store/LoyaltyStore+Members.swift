@@ -10,8 +10,8 @@ extension LoyaltyStore {
                 EnrollResult.self,
                 from: client.query(
                     """
-                    select loyalty_enroll(
-                        \(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
+                    select loyalty_enroll_from_source(
+                        \(member.source?.value), \(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
                         \(member.firstName), \(member.lastName), \(member.email?.value), \(member.phone?.e164),
                         \(member.birthDate?.description)::date, \(member.emailConsent), \(member.smsConsent),
                         \(member.address.line1), \(member.address.line2), \(member.address.postalCode),
@@ -91,6 +91,7 @@ extension LoyaltyStore {
         let country = update.country.sqlPair
         let store = update.preferredStore.sqlPair
         let external = update.externalID.sqlPair
+        let source = update.source.sqlPair
         try await run {
             try await client.query(
                 """
@@ -111,6 +112,7 @@ extension LoyaltyStore {
                         country = case when \(country.0) then \(country.1) else m.country end,
                         preferred_store = case when \(store.0) then \(store.1) else m.preferred_store end,
                         external_id = case when \(external.0) then \(external.1) else m.external_id end,
+                        source_id = case when \(source.0) then loyalty_source_id(\(source.1?.value)::text) else m.source_id end,
                         email_consent = coalesce(\(update.emailConsent)::boolean, m.email_consent),
                         email_consent_at = case when \(update.emailConsent)::boolean is distinct from m.email_consent
                                                  and \(update.emailConsent)::boolean is not null then now() else m.email_consent_at end,
@@ -175,7 +177,8 @@ extension LoyaltyStore {
         select m.number, m.first_name, m.last_name, m.email, m.phone, m.birth_date::text,
                m.address_line1, m.address_line2, m.postal_code, m.city, m.country, m.preferred_store,
                m.source_channel, m.source_campaign, m.external_id, m.email_consent, m.email_consent_at,
-               m.sms_consent, m.sms_consent_at, m.tags, m.status, a.balance, m.created_at, m.updated_at, m.closed_at
+               m.sms_consent, m.sms_consent_at, m.tags, m.status, a.balance, m.created_at, m.updated_at, m.closed_at,
+               (select s.code from acquisition_sources s where s.id = m.source_id)
           from members m join point_accounts a on a.member_id = m.id
         """
 
@@ -209,7 +212,8 @@ extension LoyaltyStore {
                     points: try cells[21].decode(Int64.self),
                     createdAt: try cells[22].decode(Date.self),
                     updatedAt: try cells[23].decode(Date.self),
-                    closedAt: try cells[24].decode(Date?.self)
+                    closedAt: try cells[24].decode(Date?.self),
+                    acquisitionSource: try cells[25].decode(String?.self)
                 ))
         }
         return records
@@ -250,6 +254,7 @@ extension MemberUpdate {
         }
         if preferredStore != .keep { fields.append("preferred_store") }
         if externalID != .keep { fields.append("external_id") }
+        if source != .keep { fields.append("source") }
         if let emailConsent { fields.append(emailConsent ? "email_consent:granted" : "email_consent:withdrawn") }
         if let smsConsent { fields.append(smsConsent ? "sms_consent:granted" : "sms_consent:withdrawn") }
         if !addTags.isEmpty { fields.append("tags+:" + addTags.joined(separator: ",")) }

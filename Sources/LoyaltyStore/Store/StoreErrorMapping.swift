@@ -48,6 +48,7 @@ enum StoreErrorMapping {
     static let badArgumentConstraints: [String: String] = [
         "rewards_min_tier_id_fkey": "a reward is restricted to this tier",
         "rewards_dates": "the reward's last day comes before its first",
+        "acquisition_sources_check": "the source's last day comes before its first",
     ]
 
     static func map(_ error: any Error, logger: Logger) -> LoyaltyError {

@@ -32,6 +32,7 @@ struct MemberAddCommand: AsyncParsableCommand {
     @Option(name: .customLong("source-channel"), help: "Acquisition channel (store, web, app, event, ...).") var sourceChannel: String?
     @Option(name: .customLong("source-campaign")) var sourceCampaign: String?
     @Option(name: .customLong("tag"), help: "A tag; repeat for several.") var tags: [String] = []
+    @Option(help: "Acquisition source code (`loyalty source list`).") var source: String?
 
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
@@ -55,7 +56,8 @@ struct MemberAddCommand: AsyncParsableCommand {
             sourceChannel: try sourceChannel.map { try FieldRules.text($0, field: "source-channel", maximumLength: 64) },
             sourceCampaign: try sourceCampaign.map { try FieldRules.text($0, field: "source-campaign") },
             externalID: try fields.externalID.map { try Identifier.parse($0, argument: "external-id", maximumLength: 100) },
-            tags: try tags.map { try FieldRules.tag($0) })
+            tags: try tags.map { try FieldRules.tag($0) },
+            source: try source.map { try RecordCode(parsing: $0, argument: "source") })
         let record = try await runtime.withStore { store in
             let created = try await store.enroll(member, origin: .admin(actor: runtime.actor))
             return try await store.member(.number(try MemberNumber(parsing: created.member)))

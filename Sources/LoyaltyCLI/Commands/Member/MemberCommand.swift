@@ -52,6 +52,7 @@ extension CommandRuntime {
             ("email", member.email ?? ""), ("phone", member.phone ?? ""),
             ("birth date", member.birthDate ?? ""), ("address", address), ("preferred store", member.preferredStore ?? ""),
             ("source", [member.sourceChannel, member.sourceCampaign].compactMap { $0 }.joined(separator: " / ")),
+            ("acquisition source", member.acquisitionSource ?? ""),
             ("external id", member.externalID ?? ""), ("email consent", consent(member.emailConsent, member.emailConsentAt)),
             ("sms consent", consent(member.smsConsent, member.smsConsentAt)), ("tags", member.tags.joined(separator: ", ")),
             ("created", Dates.text(member.createdAt)), ("updated", Dates.text(member.updatedAt)),

@@ -10,6 +10,8 @@ struct MemberUpdateCommand: AsyncParsableCommand {
     @OptionGroup var fields: MemberFieldOptions
     @Option(name: .customLong("add-tag")) var addTags: [String] = []
     @Option(name: .customLong("remove-tag")) var removeTags: [String] = []
+    @Option(help: "Acquisition source code (`loyalty source list`).") var source: String?
+    @Flag(name: .customLong("no-source"), help: "Remove the member's acquisition source.") var noSource = false
 
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
@@ -32,6 +34,9 @@ struct MemberUpdateCommand: AsyncParsableCommand {
         update.smsConsent = fields.smsConsent?.bool
         update.addTags = try addTags.map { try FieldRules.tag($0) }
         update.removeTags = try removeTags.map { try FieldRules.tag($0) }
+        if noSource, source != nil { throw LoyaltyError.badArgument("source", "give --source or --no-source, not both") }
+        if let source { update.source = .set(try RecordCode(parsing: source, argument: "source")) }
+        if noSource { update.source = .clear }
         let record = try await runtime.withStore { [update] store in
             try await store.updateMember(reference, update, actor: runtime.actor)
         }

@@ -9,6 +9,6 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Reports: repeat purchases, cohorts, RFM, lapsed; gift card liability, activity, breakage and batches.",
         subcommands: [
             RepeatReport.self, CohortsReport.self, RFMScoresReport.self, LapsedReport.self, GiftLiabilityReport.self,
-            GiftActivityReport.self, GiftBreakageReport.self, GiftBatchesReport.self,
+            GiftActivityReport.self, GiftBreakageReport.self, GiftBatchesReport.self, CampaignsReport.self, SourcesReport.self,
         ])
 }
