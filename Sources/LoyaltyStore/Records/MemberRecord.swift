@@ -28,6 +28,8 @@ public struct MemberRecord: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var updatedAt: Date
     public var closedAt: Date?
+    /// When the member's personal data was erased (the record is then anonymous and final).
+    public var erasedAt: Date? = nil
 
     enum CodingKeys: String, CodingKey {
         case number, firstName = "first_name", lastName = "last_name", email, phone, birthDate = "birth_date"
@@ -35,6 +37,6 @@ public struct MemberRecord: Sendable, Hashable, Codable {
         case preferredStore = "preferred_store", sourceChannel = "source_channel", sourceCampaign = "source_campaign"
         case externalID = "external_id", emailConsent = "email_consent", emailConsentAt = "email_consent_at"
         case smsConsent = "sms_consent", smsConsentAt = "sms_consent_at", tags, status, points
-        case createdAt = "created_at", updatedAt = "updated_at", closedAt = "closed_at"
+        case createdAt = "created_at", updatedAt = "updated_at", closedAt = "closed_at", erasedAt = "erased_at"
     }
 }
