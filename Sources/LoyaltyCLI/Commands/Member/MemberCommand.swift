@@ -2,13 +2,14 @@ import ArgumentParser
 import LoyaltyCore
 import LoyaltyStore
 
-/// `loyalty member add|show|find|update|suspend|activate|close`.
+/// `loyalty member add|show|find|update|suspend|activate|close|consent|export-data|erase`.
 struct MemberCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "member", abstract: "Club members (CRM contact records).",
         subcommands: [
             MemberAddCommand.self, MemberShowCommand.self, MemberFindCommand.self, MemberUpdateCommand.self,
             MemberStatusCommand.Suspend.self, MemberStatusCommand.Activate.self, MemberStatusCommand.Close.self,
+            MemberConsentCommand.self, MemberExportDataCommand.self, MemberEraseCommand.self,
         ])
 }
 
@@ -39,7 +40,7 @@ extension CommandRuntime {
         }
         try output.record(
             [
-                ("member", member.number), ("name", "\(member.firstName) \(member.lastName)"), ("status", member.status.rawValue),
+                ("member", member.number), ("name", "\(member.firstName) \(member.lastName)"), ("status", member.erasedAt.map { "closed (erased \(Dates.text($0)))" } ?? member.status.rawValue),
                 ("points", String(member.points)),
             ] + tierFields + [
                 ("email", member.email ?? ""), ("phone", member.phone ?? ""),
