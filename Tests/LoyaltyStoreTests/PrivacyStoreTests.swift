@@ -91,6 +91,15 @@ struct PrivacyStoreTests {
             #expect(history.events(of: .sms).map { [$0.granted ? "granted" : "withdrawn", $0.source.rawValue, $0.actor ?? ""] }
                 == [["granted", "admin", "bob"]])
 
+            // The fingerprint, which names the person, is stored keyed; a retry still replays.
+            #expect(
+                try await db.scalar(
+                    "select count(*)::int8 from terminal_requests where verb = 'ENROLL' and fingerprint = sha256(convert_to('ENROLL till customer', 'UTF8'))"
+                ) == 0)
+            let retry = try await db.store.enroll(
+                NewMember(firstName: "Till", lastName: "Customer", emailConsent: true, smsConsent: true),
+                origin: .terminal(id: terminal.id, request: try RequestID(parsing: "e1"), fingerprint: "ENROLL till customer"))
+            #expect(retry.member == enrolled.member)
             let till = try await db.store.consentHistory(.number(try MemberNumber(parsing: enrolled.member)))
             #expect(till.events.map(\.source) == [.till, .till])
             #expect(till.events.map(\.actor) == ["till-7", "till-7"])

@@ -4,8 +4,16 @@ import PostgresNIO
 
 extension LoyaltyStore {
     /// Creates a member with a new card number and an empty point account.
+    ///
+    /// A till's fingerprint of an ENROLL names the person (names, email, phone, birth date), so with the
+    /// installation key it is keyed before it is stored, as USE's is: the stored hash then cannot be
+    /// matched against guessed details, and it outlives an erasure harmlessly.
     public func enroll(_ member: NewMember, origin: Origin) async throws(LoyaltyError) -> EnrollResult {
-        try await runIdempotent {
+        var origin = origin
+        if case .terminal(let terminal, let request, let fingerprint) = origin, let installationKey {
+            origin = .terminal(id: terminal, request: request, fingerprint: installationKey.keyedFingerprint(fingerprint, verb: "ENROLL"))
+        }
+        return try await runIdempotent {
             try await decodeJSON(
                 EnrollResult.self,
                 from: client.query(
