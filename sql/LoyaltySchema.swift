@@ -43,6 +43,7 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0012_campaigns.sql",
             sql: String(decoding: PackageResources._012_campaigns_sql, as: UTF8.self)),
+        SchemaFile(name: "0013_privacy.sql", sql: String(decoding: PackageResources._013_privacy_sql, as: UTF8.self)),
         SchemaFile(
             name: "0014_member_merge.sql",
             sql: String(decoding: PackageResources._014_member_merge_sql, as: UTF8.self)),

@@ -27,6 +27,9 @@ struct Settings: Sendable {
     /// `LOYALTY_SECURITY_KEY_FILE`: the installation key (voucher codes), default `<home>/secret.key`;
     /// created with 32 random bytes, mode 0600, the first time a command needs it.
     var keyFile: String
+    /// `privacy.retention-days`: closed members' personal data is erased this long after closing by
+    /// `jobs run retention`; unset (the default), the job erases nothing.
+    var retention: RetentionPeriod?
     var defaultRegion: PhoneNumber.Region
     /// Unset: `info` for `serve`, `warning` for the admin commands, whose output is their answer.
     var logLevel: String?

@@ -42,6 +42,8 @@ extension LoyaltyError.Code {
     public static let alreadyExists = Self(rawValue: "ALREADY_EXISTS")
     /// The member is suspended or closed and cannot earn or redeem.
     public static let memberInactive = Self(rawValue: "MEMBER_INACTIVE")
+    /// The member's personal data was erased: the record is anonymous and cannot be changed again.
+    public static let memberErased = Self(rawValue: "MEMBER_ERASED")
     /// A redemption asks for more spendable points than the member has.
     public static let insufficientPoints = Self(rawValue: "INSUFFICIENT_POINTS")
     /// A reversal would take back more than the original earn awarded or refund more than was paid.

@@ -30,6 +30,8 @@ public struct MemberRecord: Sendable, Hashable, Codable {
     public var closedAt: Date?
     /// The acquisition source's code.
     public var acquisitionSource: String?
+    /// When the member's personal data was erased (the record is then anonymous and final).
+    public var erasedAt: Date? = nil
 
     enum CodingKeys: String, CodingKey {
         case number, firstName = "first_name", lastName = "last_name", email, phone, birthDate = "birth_date"
@@ -37,7 +39,7 @@ public struct MemberRecord: Sendable, Hashable, Codable {
         case preferredStore = "preferred_store", sourceChannel = "source_channel", sourceCampaign = "source_campaign"
         case externalID = "external_id", emailConsent = "email_consent", emailConsentAt = "email_consent_at"
         case smsConsent = "sms_consent", smsConsentAt = "sms_consent_at", tags, status, points
-        case createdAt = "created_at", updatedAt = "updated_at", closedAt = "closed_at"
+        case createdAt = "created_at", updatedAt = "updated_at", closedAt = "closed_at", erasedAt = "erased_at"
         case acquisitionSource = "acquisition_source"
     }
 }

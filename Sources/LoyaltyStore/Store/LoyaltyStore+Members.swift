@@ -4,8 +4,16 @@ import PostgresNIO
 
 extension LoyaltyStore {
     /// Creates a member with a new card number and an empty point account.
+    ///
+    /// A till's fingerprint of an ENROLL names the person (names, email, phone, birth date), so with the
+    /// installation key it is keyed before it is stored, as USE's is: the stored hash then cannot be
+    /// matched against guessed details, and it outlives an erasure harmlessly.
     public func enroll(_ member: NewMember, origin: Origin) async throws(LoyaltyError) -> EnrollResult {
-        try await runIdempotent {
+        var origin = origin
+        if case .terminal(let terminal, let request, let fingerprint) = origin, let installationKey {
+            origin = .terminal(id: terminal, request: request, fingerprint: installationKey.keyedFingerprint(fingerprint, verb: "ENROLL"))
+        }
+        return try await runIdempotent {
             try await decodeJSON(
                 EnrollResult.self,
                 from: client.query(
@@ -78,62 +86,23 @@ extension LoyaltyStore {
         }
     }
 
-    /// Applies changes to a member's record and audits them, in one statement.
+    /// Applies changes to a member's record and audits them, in one call of `loyalty_update_member`
+    /// (which declares the administrator as the origin of any consent change). An erased member refuses
+    /// with `MEMBER_ERASED`, a closed one with `MEMBER_INACTIVE`.
     public func updateMember(_ member: MemberReference, _ update: MemberUpdate, actor: String) async throws(LoyaltyError) -> MemberRecord {
         guard !update.isEmpty else { throw LoyaltyError(.missingArgument, "nothing to update") }
-        let email = update.email.sqlPair
-        let phone = update.phone.sqlPair
-        let birth = update.birthDate.sqlPair
-        let line1 = update.addressLine1.sqlPair
-        let line2 = update.addressLine2.sqlPair
-        let postal = update.postalCode.sqlPair
-        let city = update.city.sqlPair
-        let country = update.country.sqlPair
-        let store = update.preferredStore.sqlPair
-        let external = update.externalID.sqlPair
-        let source = update.source.sqlPair
         try await run {
-            try await client.query(
+            // A refusal raised by the function arrives with the rows, so they are read.
+            let rows = try await client.query(
                 """
-                with target as (
-                    select id from members where id = loyalty_member_id(\(member.kind), \(member.value)) and status <> 'closed'
-                    for update
-                ), changed as (
-                    update members m set
-                        first_name = coalesce(\(update.firstName)::text, m.first_name),
-                        last_name = coalesce(\(update.lastName)::text, m.last_name),
-                        email = case when \(email.0) then \(email.1?.value) else m.email end,
-                        phone = case when \(phone.0) then \(phone.1?.e164) else m.phone end,
-                        birth_date = case when \(birth.0) then \(birth.1?.description)::date else m.birth_date end,
-                        address_line1 = case when \(line1.0) then \(line1.1) else m.address_line1 end,
-                        address_line2 = case when \(line2.0) then \(line2.1) else m.address_line2 end,
-                        postal_code = case when \(postal.0) then \(postal.1) else m.postal_code end,
-                        city = case when \(city.0) then \(city.1) else m.city end,
-                        country = case when \(country.0) then \(country.1) else m.country end,
-                        preferred_store = case when \(store.0) then \(store.1) else m.preferred_store end,
-                        external_id = case when \(external.0) then \(external.1) else m.external_id end,
-                        source_id = case when \(source.0) then loyalty_source_id(\(source.1?.value)::text) else m.source_id end,
-                        email_consent = coalesce(\(update.emailConsent)::boolean, m.email_consent),
-                        email_consent_at = case when \(update.emailConsent)::boolean is distinct from m.email_consent
-                                                 and \(update.emailConsent)::boolean is not null then now() else m.email_consent_at end,
-                        sms_consent = coalesce(\(update.smsConsent)::boolean, m.sms_consent),
-                        sms_consent_at = case when \(update.smsConsent)::boolean is distinct from m.sms_consent
-                                               and \(update.smsConsent)::boolean is not null then now() else m.sms_consent_at end,
-                        tags = array(select distinct t from unnest(m.tags || \(update.addTags)::text[]) as t
-                                      where t <> all(\(update.removeTags)::text[]) order by t),
-                        updated_at = now()
-                      from target where m.id = target.id
-                    returning m.number
-                )
-                insert into audit_log (actor, action, subject, details)
-                select \(actor), 'member.update', number, \(update.auditSummary)::jsonb from changed
+                select loyalty_update_member(\(actor), \(member.kind), \(member.value), \(update.databaseChanges)::jsonb,
+                                             \(update.addTags)::text[], \(update.removeTags)::text[], \(update.auditSummary)::jsonb)
                 """,
                 logger: logger
             )
+            for try await _ in rows {}
         }
-        let record = try await self.member(member)
-        guard record.status != .closed else { throw LoyaltyError(.memberInactive, "member is closed") }
-        return record
+        return try await self.member(member)
     }
 
     /// Suspends, reactivates or closes a member. Closing is final and frees the email and phone.
@@ -167,6 +136,9 @@ extension LoyaltyStore {
             return nil
         }
         let record = try await self.member(member)
+        if changed == nil, record.erasedAt != nil {
+            throw LoyaltyError(.memberErased, "member was erased; the record cannot be changed")
+        }
         guard changed != nil else {
             throw LoyaltyError(.badArgument, "member is \(record.status.rawValue); cannot \(status.auditVerb)")
         }
@@ -178,7 +150,7 @@ extension LoyaltyStore {
                m.address_line1, m.address_line2, m.postal_code, m.city, m.country, m.preferred_store,
                m.source_channel, m.source_campaign, m.external_id, m.email_consent, m.email_consent_at,
                m.sms_consent, m.sms_consent_at, m.tags, m.status, a.balance, m.created_at, m.updated_at, m.closed_at,
-               (select s.code from acquisition_sources s where s.id = m.source_id)
+               (select s.code from acquisition_sources s where s.id = m.source_id), m.erased_at
           from members m join point_accounts a on a.member_id = m.id
         """
 
@@ -213,7 +185,8 @@ extension LoyaltyStore {
                     createdAt: try cells[22].decode(Date.self),
                     updatedAt: try cells[23].decode(Date.self),
                     closedAt: try cells[24].decode(Date?.self),
-                    acquisitionSource: try cells[25].decode(String?.self)
+                    acquisitionSource: try cells[25].decode(String?.self),
+                    erasedAt: try cells[26].decode(Date?.self)
                 ))
         }
         return records
@@ -257,8 +230,8 @@ extension MemberUpdate {
         if source != .keep { fields.append("source") }
         if let emailConsent { fields.append(emailConsent ? "email_consent:granted" : "email_consent:withdrawn") }
         if let smsConsent { fields.append(smsConsent ? "sms_consent:granted" : "sms_consent:withdrawn") }
-        if !addTags.isEmpty { fields.append("tags+:" + addTags.joined(separator: ",")) }
-        if !removeTags.isEmpty { fields.append("tags-:" + removeTags.joined(separator: ",")) }
+        // Tags describe the member, so the log says that they changed, not which ones.
+        if !addTags.isEmpty || !removeTags.isEmpty { fields.append("tags") }
         let quoted = fields.map { "\"" + $0.replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: "") + "\"" }
         return "{\"changed\": [" + quoted.joined(separator: ", ") + "]}"
     }

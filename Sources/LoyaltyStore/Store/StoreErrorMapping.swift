@@ -31,6 +31,7 @@ enum StoreErrorMapping {
         "LY438": .wrongPIN,
         "LY439": .holdClosed,
         "LY441": .currencyMismatch,
+        "LY450": .memberErased,
     ]
 
     /// Unique constraints and what a violation means to a person.

@@ -2,14 +2,14 @@ import ArgumentParser
 import LoyaltyCore
 import LoyaltyStore
 
-/// `loyalty member add|show|find|update|suspend|activate|close|birthdays|duplicates|merge`.
+/// `loyalty member add|show|find|update|suspend|activate|close|consent|export-data|erase|birthdays|duplicates|merge`.
 struct MemberCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "member", abstract: "Club members (CRM contact records).",
         subcommands: [
             MemberAddCommand.self, MemberShowCommand.self, MemberFindCommand.self, MemberUpdateCommand.self,
             MemberStatusCommand.Suspend.self, MemberStatusCommand.Activate.self, MemberStatusCommand.Close.self,
-            MemberBirthdaysCommand.self,
+            MemberConsentCommand.self, MemberExportDataCommand.self, MemberEraseCommand.self, MemberBirthdaysCommand.self,
             MemberDuplicatesCommand.self, MemberMergeCommand.self,
         ])
 }
@@ -46,7 +46,7 @@ extension CommandRuntime {
             giftCardFields.append(("gift cards", cards.isEmpty ? "none" : cards.joined(separator: "; ")))
         }
         return [
-            ("member", member.number), ("name", "\(member.firstName) \(member.lastName)"), ("status", member.status.rawValue),
+            ("member", member.number), ("name", "\(member.firstName) \(member.lastName)"), ("status", member.erasedAt.map { "closed (erased \(Dates.text($0)))" } ?? member.status.rawValue),
             ("points", String(member.points)),
         ] + tierFields + [
             ("email", member.email ?? ""), ("phone", member.phone ?? ""),
