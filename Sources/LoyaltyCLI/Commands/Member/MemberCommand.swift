@@ -2,13 +2,14 @@ import ArgumentParser
 import LoyaltyCore
 import LoyaltyStore
 
-/// `loyalty member add|show|find|update|suspend|activate|close`.
+/// `loyalty member add|show|find|update|suspend|activate|close|import|export`.
 struct MemberCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "member", abstract: "Club members (CRM contact records).",
         subcommands: [
             MemberAddCommand.self, MemberShowCommand.self, MemberFindCommand.self, MemberUpdateCommand.self,
             MemberStatusCommand.Suspend.self, MemberStatusCommand.Activate.self, MemberStatusCommand.Close.self,
+            MemberImportCommand.self, MemberExportCommand.self,
         ])
 }
 
