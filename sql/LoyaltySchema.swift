@@ -29,5 +29,6 @@ public enum LoyaltySchema {
             name: "0009_repeat_purchases.sql",
             sql: String(decoding: PackageResources._009_repeat_purchases_sql, as: UTF8.self)),
         SchemaFile(name: "0010_crm_records.sql", sql: String(decoding: PackageResources._010_crm_records_sql, as: UTF8.self)),
+        SchemaFile(name: "0015_member_import.sql", sql: String(decoding: PackageResources._015_member_import_sql, as: UTF8.self)),
     ]
 }
