@@ -44,32 +44,26 @@ begin
       from member_import_rows r;
     analyze member_import_plan;
 
-    -- Values on more than one row: each of those rows is refused, naming the lines (the first five).
-    update member_import_plan p
-       set problem = d.reason
-      from (select line, case
-                when count(*) over (partition by email) > 1 and email is not null
-                    then 'duplicate email in the file (lines '
-                         || array_to_string((array_agg(line) over (partition by email order by line
-                                             rows between unbounded preceding and unbounded following))[1:5], ', ') || ')'
-                end as reason_email,
-                case
-                when count(*) over (partition by phone) > 1 and phone is not null
-                    then 'duplicate phone in the file (lines '
-                         || array_to_string((array_agg(line) over (partition by phone order by line
-                                             rows between unbounded preceding and unbounded following))[1:5], ', ') || ')'
-                end as reason_phone,
-                case
-                when count(*) over (partition by external_id) > 1 and external_id is not null
-                    then 'duplicate external-id in the file (lines '
-                         || array_to_string((array_agg(line) over (partition by external_id order by line
-                                             rows between unbounded preceding and unbounded following))[1:5], ', ') || ')'
-                end as reason_external
-              from member_import_plan) x
-      cross join lateral (select coalesce(
-          case p_match when 'email' then x.reason_email when 'phone' then x.reason_phone else x.reason_external end,
-          x.reason_email, x.reason_phone, x.reason_external) as reason) d
-     where p.line = x.line and d.reason is not null;
+    -- Values on more than one row: each of those rows is refused, naming the lines (the first five), for
+    -- the match key before the other fields. Grouped, not windowed: most rows have no external id (say),
+    -- and a window over that null partition would build an array of every line for every row.
+    with groups as (
+        select 1 as ord, 'email' as field, array_agg(line order by line) as lines
+          from member_import_plan where email is not null group by email having count(*) > 1
+        union all
+        select 2, 'phone', array_agg(line order by line)
+          from member_import_plan where phone is not null group by phone having count(*) > 1
+        union all
+        select 3, 'external-id', array_agg(line order by line)
+          from member_import_plan where external_id is not null group by external_id having count(*) > 1
+    ), reasons as (
+        select distinct on (u.line) u.line,
+               'duplicate ' || g.field || ' in the file (lines ' || array_to_string(g.lines[1:5], ', ')
+               || case when cardinality(g.lines) > 5 then ', …' else '' end || ')' as reason
+          from groups g cross join unnest(g.lines) as u (line)
+         order by u.line, g.field <> p_match, g.ord
+    )
+    update member_import_plan p set problem = r.reason from reasons r where p.line = r.line;
 
     -- The member each row matches, locked until the end of the import. One statement per key, so that
     -- each is planned with its own index.
