@@ -47,5 +47,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0014_member_merge.sql",
             sql: String(decoding: PackageResources._014_member_merge_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0015_member_import.sql",
+            sql: String(decoding: PackageResources._015_member_import_sql, as: UTF8.self)),
     ]
 }

@@ -2,15 +2,15 @@ import ArgumentParser
 import LoyaltyCore
 import LoyaltyStore
 
-/// `loyalty member add|show|find|update|suspend|activate|close|consent|export-data|erase|birthdays|duplicates|merge`.
+/// `loyalty member add|show|find|update|suspend|activate|close|import|export|consent|export-data|erase|birthdays|duplicates|merge`.
 struct MemberCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "member", abstract: "Club members (CRM contact records).",
         subcommands: [
             MemberAddCommand.self, MemberShowCommand.self, MemberFindCommand.self, MemberUpdateCommand.self,
             MemberStatusCommand.Suspend.self, MemberStatusCommand.Activate.self, MemberStatusCommand.Close.self,
-            MemberConsentCommand.self, MemberExportDataCommand.self, MemberEraseCommand.self, MemberBirthdaysCommand.self,
-            MemberDuplicatesCommand.self, MemberMergeCommand.self,
+            MemberImportCommand.self, MemberExportCommand.self, MemberConsentCommand.self, MemberExportDataCommand.self,
+            MemberEraseCommand.self, MemberBirthdaysCommand.self, MemberDuplicatesCommand.self, MemberMergeCommand.self,
         ])
 }
 
