@@ -175,8 +175,7 @@ struct MemberImportCommandTests {
             let closed = try await store.enroll(NewMember(firstName: "Old", lastName: "Member", tags: ["vip"]), origin: admin)
             let erased = try await store.enroll(NewMember(firstName: "Gone", lastName: "Person", externalID: "E-1"), origin: admin)
             _ = try await store.setMemberStatus(.number(try MemberNumber(parsing: closed.member)), to: .closed, reason: nil, actor: "t")
-            _ = try await store.setMemberStatus(.number(try MemberNumber(parsing: erased.member)), to: .closed, reason: nil, actor: "t")
-            try await db.client.query("update members set erased_at = now() where number = \(erased.member)", logger: db.logger)
+            _ = try await store.eraseMember(.number(try MemberNumber(parsing: erased.member)), reason: "request", actor: "t")
 
             let vip = try await run(db, ["member", "export", "--tag", "vip"])
             #expect(vip.status == 0, "\(vip.stderr)")

@@ -243,7 +243,8 @@ struct MemberImportStoreTests {
                       from consent_events e join members m on m.id = e.member_id order by e.id
                     """)
                     == [
-                        "ada@example.com sms true admin -",
+                        // `member add`'s consent names its administrator (the test's origin).
+                        "ada@example.com sms true admin test",
                         // Members are created before others are updated.
                         "new@example.com email true import alice",
                         "ada@example.com email true import alice",
