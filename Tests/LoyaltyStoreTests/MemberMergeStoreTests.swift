@@ -83,6 +83,13 @@ struct MemberMergeStoreTests {
             // The old number resolves to the kept member; the record itself is closed and says where it went.
             #expect(try await store.member(otherRef).number == keep.member)
             #expect(try await db.scalar("select count(*)::int8 from members where id = \(otherID) and status = 'closed' and merged_into = \(keepID)") == 1)
+            // The merged record keeps no personal data of its own: what the kept one did not take is erased.
+            #expect(
+                try await db.scalar(
+                    """
+                    select count(*)::int8 from members where id = \(otherID) and erased_at is not null and phone is null
+                       and birth_date is null and first_name = 'Erased' and not sms_consent
+                    """) == 1)
             let kept = try await store.member(keepRef)
             #expect(kept.phone == "+4915112345678" && kept.email == "jon@example.com" && kept.externalID == "C-17")
             #expect(kept.city == "Berlin" && kept.birthDate == "1980-05-01" && kept.tags == ["newsletter", "vip"])
@@ -137,6 +144,27 @@ struct MemberMergeStoreTests {
             #expect(result.tier)
             #expect(try await store.memberCard(keep, terminal: nil).tier == "gold")
             #expect(try await db.texts("select note from tier_changes where reason = 'manual' order by id desc limit 1") == ["merged from \(result.merged)"])
+        }
+    }
+
+    @Test("a birthday bonus the merged record had this year is the kept member's too")
+    func birthdayBonusCarriesOver() async throws {
+        try await withTestDatabase { db in
+            let keep = try await db.newMember("Keep", "Birthday")
+            let other = try await db.newMember("Other", "Birthday")
+            let entry = try await db.scalar(
+                """
+                insert into point_entries (member_id, kind, points, admin_actor, reason)
+                select id, 'bonus', 100, 'job', 'birthday bonus 2026' from members where number = \(other.value) returning id
+                """)
+            try await db.client.query(
+                "insert into birthday_bonuses (member_id, year, entry_id) select id, 2026, \(entry) from members where number = \(other.value)",
+                logger: db.logger)
+            _ = try await db.store.mergeMembers(keep: keep, other: other, reason: "dup", actor: "test")
+            #expect(
+                try await db.scalar(
+                    "select count(*)::int8 from birthday_bonuses b join members m on m.id = b.member_id where m.number = \(keep.value) and b.year = 2026"
+                ) == 1)
         }
     }
 

@@ -405,4 +405,28 @@ struct PrivacyStoreTests {
         #expect((try? RetentionPeriod(days: 30))?.days == 30)
         #expect((try? RetentionPeriod(days: 36_500))?.days == 36_500)
     }
+
+    @Test("a member with a done follow-up is erased, by hand and by the retention job")
+    func erasureBlanksDoneFollowUps() async throws {
+        try await withTestDatabase { db in
+            let byHand = try await db.newMember("Done", "Followup")
+            let byJob = try await db.newMember("Old", "Followup")
+            for member in [byHand, byJob] {
+                try await db.client.query(
+                    """
+                    insert into followups (member_id, due_on, owner, title, created_by, done_at, done_by)
+                    select id, current_date, 'sam', 'called about the parcel', 'test', now(), 'sam' from members where number = \(member.value)
+                    """,
+                    logger: db.logger)
+            }
+            _ = try await db.store.eraseMember(byHand, reason: "request", actor: "test")
+            _ = try await db.store.setMemberStatus(byJob, to: .closed, reason: nil, actor: "test")
+            try await db.travel(days: 40)
+            let run = try await db.store.runRetention(period: try RetentionPeriod(days: 30), actor: "job")
+            #expect(run.erased == 1)
+            #expect(try await db.texts("select distinct title from followups") == ["(erased)"])
+            #expect(try await db.scalar("select count(*)::int8 from members where erased_at is not null") == 2)
+        }
+    }
+
 }

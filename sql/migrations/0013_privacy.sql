@@ -217,12 +217,25 @@ create trigger campaign_members_erased_member before insert or update on campaig
 
 -- Erasure ---------------------------------------------------------------------------------------
 
+-- A done follow-up stays done (0011), but its title is the member's data too: the erasure may blank it.
+create or replace function followups_guard() returns trigger
+language plpgsql as $$
+begin
+    if old.done_at is not null and (new.done_at is distinct from old.done_at or new.done_by is distinct from old.done_by
+                                    or new.due_on <> old.due_on or new.owner <> old.owner
+                                    or (new.title <> old.title and new.title <> '(erased)')) then
+        raise exception 'follow-up % is done', old.id using errcode = 'LY400';
+    end if;
+    return new;
+end
+$$;
+
 -- Erases one member in the caller's transaction: closes the record if it is open, replaces the names,
 -- removes every contact and profile field, withdraws consent (consent events with source 'erasure'),
 -- blanks the free text of their interactions and follow-ups (resolving open complaints and finishing
 -- open follow-ups, which could not be touched again) and the addresses of their send-list entries, and
 -- stamps erased_at; writes a `member.erase` audit row naming the kinds of data removed, never the values.
--- p_by is 'admin' or 'retention'. Returns what was done.
+-- p_by is 'admin', 'retention' or 'merge' (the merged record of a member merge). Returns what was done.
 create function loyalty_erase_member_row(p_member bigint, p_actor text, p_reason text, p_by text) returns jsonb
 language plpgsql as $$
 declare

@@ -23,6 +23,9 @@ begin
             exit when next_id is null;
             select id, merged_into into found_id, next_id from members where id = next_id;
         end loop;
+        if next_id is not null then
+            raise exception 'member number % is merged more than 16 times over', p_value using errcode = 'LY500';
+        end if;
     elsif p_kind = 'phone' then
         select id into found_id from members where phone = p_value and status <> 'closed';
     elsif p_kind = 'email' then
@@ -114,6 +117,7 @@ declare
     n_followups int;
     n_campaigns int;
     moved jsonb;
+    declared boolean;
 begin
     if p_reason is null or length(btrim(p_reason)) = 0 then
         raise exception 'a reason is required' using errcode = 'LY400';
@@ -212,8 +216,7 @@ begin
         case when keep.source_id is null and other.source_id is not null then 'source' end,
         case when not (keep.tags @> other.tags) then 'tags' end
     ], null);
-    perform set_config('loyalty.consent_source', 'merge', true);
-    perform set_config('loyalty.consent_actor', p_admin, true);
+    declared := loyalty_consent_origin('merge', p_admin);
     update members m set
         email = coalesce(keep.email, other.email),
         email_consent = case when keep.email is null and other.email is not null then other.email_consent
@@ -239,8 +242,16 @@ begin
         created_at = least(keep.created_at, other.created_at),
         updated_at = now()
      where m.id = keep.id;
-    perform set_config('loyalty.consent_source', '', true);
-    perform set_config('loyalty.consent_actor', '', true);
+    perform loyalty_end_consent_origin(declared);
+
+    -- A birthday bonus the other record had this year was the person's: the kept one gets none again.
+    insert into birthday_bonuses (member_id, year, entry_id, granted_at)
+    select keep.id, b.year, b.entry_id, b.granted_at from birthday_bonuses b where b.member_id = other.id
+    on conflict do nothing;
+
+    -- What the kept record did not take of the other's personal data goes: the other record stays, anonymous,
+    -- for its ledger and so that its number resolves (0013's erasure, audited as `member.erase` by `merge`).
+    perform loyalty_erase_member_row(other.id, p_admin, 'merged into ' || keep.number, 'merge');
 
     moved := jsonb_build_object(
         'points', moved_points, 'purchases', n_purchases, 'gift_cards', n_cards, 'interactions', n_interactions,
