@@ -352,10 +352,15 @@ $$;
 --   address (same postal code and first line, normalised)           30
 -- Candidates come from blocks of members sharing an email, phone, name and birth date, or address; blocks
 -- larger than 20 members (a shared office address, a placeholder birth date) say nothing and are skipped.
--- With p_member, only the pairs that include that member.
+-- With p_member, only the pairs that include that member. PL/pgSQL, not SQL: an SQL function would be
+-- inlined into the caller's query, where p_member is no constant, and the planner then lost the blocks'
+-- hash joins for a nested loop over every pair of members (minutes at 20,000 members).
 create function loyalty_member_duplicates(p_min_score int, p_limit int, p_member bigint)
 returns table (first_id bigint, second_id bigint, score int, reasons text[])
-language sql stable as $$
+language plpgsql stable as $$
+#variable_conflict use_column
+begin
+    return query
     with open_members as (
         select id, loyalty_email_key(email) as email_key, loyalty_phone_key(phone) as phone_key,
                loyalty_name_key(first_name) as first_key, loyalty_name_key(last_name) as last_key,
@@ -403,8 +408,9 @@ language sql stable as $$
                          case when a.address_key = b.address_key then 30 end], null) as points
           ) signals
     )
-    select first_id, second_id, score, reasons from scored
-     where score >= p_min_score
-     order by score desc, first_id, second_id
-     limit p_limit
+    select scored.first_id, scored.second_id, scored.score, scored.reasons from scored
+     where scored.score >= p_min_score
+     order by scored.score desc, scored.first_id, scored.second_id
+     limit p_limit;
+end
 $$;
