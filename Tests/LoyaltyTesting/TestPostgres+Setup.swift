@@ -22,14 +22,6 @@ extension TestPostgres {
             throw LoyaltyError(.configuration, "the tests need PostgreSQL, which could not be started: \(reason)")
         }
         let url = embedded.databaseURL.withDatabase("postgres")
-        // The tests' private cluster is thrown away after the run: it need not survive a crash of the
-        // machine, and without flushes every test's database copy and commit is much cheaper, which keeps
-        // hundreds of parallel tests inside their time limits on two cores. (The product's clusters keep
-        // PostgreSQL's durable defaults.)
-        for setting in ["fsync = off", "full_page_writes = off", "synchronous_commit = off"] {
-            try await execute("alter system set \(setting)", on: url, logger: logger)
-        }
-        try await execute("select pg_reload_conf()", on: url, logger: logger)
         let template = try await prepareTemplate(on: url, logger: logger)
         return Server(url: url, templateName: template, embedded: embedded)
     }
