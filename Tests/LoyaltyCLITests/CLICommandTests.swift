@@ -3,7 +3,7 @@ import LoyaltyTesting
 import Testing
 
 /// The admin CLI against a test database given by URL, run as a separate process.
-@Suite("Admin CLI (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Admin CLI (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct CLICommandTests {
     func loyalty(_ db: TestDatabase, _ arguments: String...) async throws -> LoyaltyProcess.Outcome {
         try await LoyaltyProcess.run(arguments, environment: ["LOYALTY_DATABASE_URL": db.url.redacted, "LOYALTY_ACTOR": "alice"])

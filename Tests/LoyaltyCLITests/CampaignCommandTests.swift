@@ -6,7 +6,7 @@ import Testing
 
 /// `loyalty source …`, `member add|update --source`, `loyalty campaign …` and `report campaigns|sources`,
 /// run as a separate process (docs/campaigns.md).
-@Suite("Source and campaign commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Source and campaign commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct CampaignCommandTests {
     func run(_ db: TestDatabase, _ arguments: [String]) async throws -> LoyaltyProcess.Outcome {
         try await LoyaltyProcess.run(arguments, environment: ["LOYALTY_DATABASE_URL": db.url.redacted, "LOYALTY_ACTOR": "alice"])

@@ -6,7 +6,7 @@ import Testing
 
 /// `loyalty giftcard …`, `loyalty report gift-…` and `loyalty jobs run giftcards` against a test database
 /// given by URL, run as a separate process, with the installation key in a file of the test's own.
-@Suite("Gift card commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Gift card commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct GiftCardCommandTests {
     /// The rows of a codes file, split at commas, header first.
     func rows(_ path: String) throws -> [[String]] {

@@ -4,7 +4,7 @@ import Testing
 
 /// `loyalty interaction …`, `followup …`, `member show`, `member birthdays` and `jobs run birthdays`
 /// against a test database, run as a separate process (docs/interactions.md).
-@Suite("Interaction, follow-up and birthday commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Interaction, follow-up and birthday commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct InteractionCommandTests {
     func loyalty(_ db: TestDatabase, _ arguments: [String], environment: [String: String] = [:]) async throws -> LoyaltyProcess.Outcome {
         try await LoyaltyProcess.run(

@@ -3,7 +3,7 @@ import LoyaltyTesting
 import Testing
 
 /// `loyalty jobs run tiers` against a test database given by URL, run as a separate process.
-@Suite("Job commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Job commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct JobsCommandTests {
     func loyalty(_ db: TestDatabase, _ arguments: [String], environment: [String: String] = [:]) async throws -> LoyaltyProcess.Outcome {
         try await LoyaltyProcess.run(

@@ -4,7 +4,7 @@ import Testing
 
 /// `loyalty promo ...`, `loyalty jobs run expiry`, `loyalty points expiring` and the settings that drive
 /// them, against a test database given by URL, run as a separate process.
-@Suite("Promotion and expiry commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Promotion and expiry commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct LifecycleCommandTests {
     func loyalty(_ db: TestDatabase, _ arguments: [String], settings: [String: String] = [:]) async throws -> LoyaltyProcess.Outcome {
         try await LoyaltyProcess.run(

@@ -6,7 +6,7 @@ import Testing
 
 /// `loyalty member import` and `loyalty member export` against a test database, run as a separate process
 /// (docs/member-import.md).
-@Suite("Member import and export commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Member import and export commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct MemberImportCommandTests {
     let admin = Origin.admin(actor: "test")
 

@@ -3,7 +3,7 @@ import LoyaltyTesting
 import Testing
 
 /// `loyalty member duplicates` and `loyalty member merge`, run as a separate process.
-@Suite("Member duplicates and merge CLI (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Member duplicates and merge CLI (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct MemberMergeCommandTests {
     func loyalty(_ db: TestDatabase, _ arguments: String...) async throws -> LoyaltyProcess.Outcome {
         try await LoyaltyProcess.run(arguments, environment: ["LOYALTY_DATABASE_URL": db.url.redacted, "LOYALTY_ACTOR": "alice"])

@@ -4,7 +4,7 @@ import Testing
 
 /// `loyalty member consent|export-data|erase` and `jobs run retention` against a test database, run as a
 /// separate process (docs/privacy.md).
-@Suite("Privacy commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Privacy commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct PrivacyCommandTests {
     func loyalty(_ db: TestDatabase, _ arguments: [String], environment: [String: String] = [:]) async throws -> LoyaltyProcess.Outcome {
         try await LoyaltyProcess.run(

@@ -6,7 +6,7 @@ import Testing
 
 /// `loyalty purchase …`, `loyalty segment …` and `reward grant --segment` against a test database, run as a
 /// separate process (docs/purchases.md).
-@Suite("Purchase and segment commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Purchase and segment commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct PurchaseCommandTests {
     /// A small file in exactly the shape of the UCI Online Retail export: a quoted description with a comma,
     /// customer ids written as floats, a cancellation, a row without a customer id and a bad date.

@@ -6,7 +6,7 @@ import Testing
 
 /// `loyalty reward ...` and `loyalty voucher ...` against a test database given by URL, run as a separate
 /// process, with the installation key in a file of the test's own (`LOYALTY_SECURITY_KEY_FILE`).
-@Suite("Reward and voucher commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Reward and voucher commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct RewardCommandTests {
     /// A member added with the CLI; returns the member number.
     func addMember(_ db: TestDatabase, keyFile: String, _ first: String) async throws -> String {

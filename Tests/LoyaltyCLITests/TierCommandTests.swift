@@ -4,7 +4,7 @@ import Testing
 
 /// `loyalty tier ...`, the tier in `member show` and the itemised `points earn`, against a test database
 /// given by URL, run as a separate process.
-@Suite("Tier commands (PostgreSQL, subprocess)", .timeLimit(.minutes(3)))
+@Suite("Tier commands (PostgreSQL, subprocess)", .timeLimit(.minutes(6)))
 struct TierCommandTests {
     /// `config/tiers.example.json`, found from this file (Tests/LoyaltyCLITests/TierCommandTests.swift).
     static let exampleTiers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

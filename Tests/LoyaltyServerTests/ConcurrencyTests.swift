@@ -1,7 +1,7 @@
 import LoyaltyTesting
 import Testing
 
-@Suite("Concurrent terminals (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Concurrent terminals (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct ConcurrencyTests {
     /// Connections of several terminals: `terminals` terminals with `perTerminal` connections each.
     static func connections(_ server: TestServer, terminals: Int, perTerminal: Int) async throws -> [LineClient] {

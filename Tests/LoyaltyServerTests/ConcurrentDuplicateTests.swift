@@ -7,7 +7,7 @@ import Testing
 /// first on that lock, the others on the request's advisory lock in `loyalty_replay`): the duplicates are
 /// then certainly concurrent instead of luckily so. REDEEM, REVERSE and ENROLL with an email are the cases
 /// where a duplicate that did not wait would fail differently from the original.
-@Suite("Concurrent duplicates of one request (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Concurrent duplicates of one request (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct ConcurrentDuplicateTests {
     /// Duplicates sent at once; the server's PostgreSQL pool (4 in tests) lets them all reach the lock.
     static let duplicates = 4

@@ -2,7 +2,7 @@ import Foundation
 import LoyaltyTesting
 import Testing
 
-@Suite("Connection and authentication (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Connection and authentication (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct ConnectionTests {
     @Test("PING, HELP and QUIT work before AUTH")
     func connectionVerbsBeforeAuth() async throws {

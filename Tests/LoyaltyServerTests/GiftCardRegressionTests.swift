@@ -4,7 +4,7 @@ import LoyaltyTesting
 import Testing
 
 /// Gift-card cases that were once wrong in the SQL (migrations 0007 and 0008), kept as regression tests.
-@Suite("Gift card regressions (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Gift card regressions (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct GiftCardRegressionTests {
     @Test("an active batch can be issued")
     func issueActiveBatch() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// The GIFT verbs over TCP (docs/protocol.md, Gift cards): every verb's reply, idempotent retries, partial
 /// approval, refusals that change nothing, PIN and code failures, and a race of redemptions.
-@Suite("Gift cards at the till (PostgreSQL, TCP)", .timeLimit(.minutes(3)))
+@Suite("Gift cards at the till (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct GiftCardReplyTests {
     @Test("a printed card from activation to capture: every verb's reply line")
     func lifecycle() async throws {

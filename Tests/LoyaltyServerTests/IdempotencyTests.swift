@@ -8,7 +8,7 @@ private struct Before: Sendable {
     let replies: [String: String]
 }
 
-@Suite("Idempotency of mutating requests (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Idempotency of mutating requests (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct IdempotencyTests {
     @Test("EARN, REDEEM, ENROLL and REVERSE sent twice give byte-identical replies and change the ledger once")
     func retriesReplay() async throws {

@@ -1,7 +1,7 @@
 import LoyaltyTesting
 import Testing
 
-@Suite("Idle time-out (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Idle time-out (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct IdleTimeoutTests {
     @Test("an idle connection is closed by the server within a few seconds")
     func idleConnectionClosed() async throws {

@@ -6,7 +6,7 @@ import Testing
 /// Pending points and promotions as a till sees them over TCP: `pending=`, `spendable=` and
 /// `available_on=`, `promos=` on EARN and REVERSE, and a store-only promotion (worked examples P1 and PR4
 /// of docs/programme.md).
-@Suite("Pending points and promotions in replies (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Pending points and promotions in replies (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct LifecycleReplyTests {
     @Test("worked example P1 at the till: pending points in EARN, BALANCE and MEMBER; REDEEM refused until spendable")
     func pendingAtTheTill() async throws {

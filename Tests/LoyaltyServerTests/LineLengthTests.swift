@@ -1,7 +1,7 @@
 import LoyaltyTesting
 import Testing
 
-@Suite("Line length limit (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Line length limit (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct LineLengthTests {
     /// `PING` padded with spaces to exactly `length` bytes of line content.
     static func paddedPing(_ length: Int) -> [UInt8] {

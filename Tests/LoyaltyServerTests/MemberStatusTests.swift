@@ -2,7 +2,7 @@ import LoyaltyCore
 import LoyaltyTesting
 import Testing
 
-@Suite("Member status at the till (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Member status at the till (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct MemberStatusTests {
     @Test("a suspended member cannot earn or redeem (MEMBER_INACTIVE) but can be looked up; reactivated, they can")
     func suspended() async throws {

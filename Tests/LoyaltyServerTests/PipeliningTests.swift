@@ -1,7 +1,7 @@
 import LoyaltyTesting
 import Testing
 
-@Suite("Pipelined requests (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Pipelined requests (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct PipeliningTests {
     @Test("200 EARNs written at once get 200 replies in request order")
     func twoHundredEarns() async throws {

@@ -3,7 +3,7 @@ import LoyaltyCore
 import LoyaltyTesting
 import Testing
 
-@Suite("Till flow: enrol, look up, earn, redeem, history (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Till flow: enrol, look up, earn, redeem, history (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct PointsFlowTests {
     @Test("a member is enrolled with quoted names, email and phone, then found by number, phone and email")
     func enrollAndLookUp() async throws {

@@ -1,7 +1,7 @@
 import LoyaltyTesting
 import Testing
 
-@Suite("Request time-out (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Request time-out (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct RequestTimeoutTests {
     @Test("a request stuck past requestTimeout gets UNAVAILABLE in time; the retry with the same req books it once")
     func stuckRequestIsSafeToRetry() async throws {

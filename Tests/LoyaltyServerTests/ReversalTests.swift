@@ -1,7 +1,7 @@
 import LoyaltyTesting
 import Testing
 
-@Suite("Reversals (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Reversals (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct ReversalTests {
     @Test("a full reversal by of=REQ takes back what was earned; a second one hits REVERSAL_LIMIT")
     func fullByRequest() async throws {

@@ -1,7 +1,7 @@
 import LoyaltyTesting
 import Testing
 
-@Suite("Terminal revocation on an open connection (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Terminal revocation on an open connection (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct RevocationTests {
     @Test("after revocation the next member request gets AUTH_FAILED and the server hangs up")
     func revokedWhileConnected() async throws {

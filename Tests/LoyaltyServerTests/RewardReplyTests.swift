@@ -6,7 +6,7 @@ import Testing
 /// REWARDS, CLAIM, VOUCHER and USE over TCP, with the numbers of the worked example in docs/programme.md
 /// (section 9: tiers member 0 / silver 1000 / gold 3000; coffee 250, lounge 500 for silver and above,
 /// tote 1000 with one in stock).
-@Suite("Rewards and vouchers at the till (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Rewards and vouchers at the till (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct RewardReplyTests {
     @Test("worked example: Ada and Grace at the till, from REWARDS to a voucher used once")
     func workedExample() async throws {

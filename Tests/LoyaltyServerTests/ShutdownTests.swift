@@ -2,7 +2,7 @@ import Foundation
 import LoyaltyTesting
 import Testing
 
-@Suite("Graceful shutdown (PostgreSQL, TCP)", .timeLimit(.minutes(2)))
+@Suite("Graceful shutdown (PostgreSQL, TCP)", .timeLimit(.minutes(6)))
 struct ShutdownTests {
     /// What a server body hands to the test before it returns (which starts the shutdown).
     struct Handoff: Sendable {

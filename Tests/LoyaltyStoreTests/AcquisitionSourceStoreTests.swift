@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// Acquisition sources and the source members carry (docs/campaigns.md, "Acquisition sources").
-@Suite("Acquisition sources (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Acquisition sources (PostgreSQL)", .timeLimit(.minutes(6)))
 struct AcquisitionSourceStoreTests {
     func partner() throws -> AcquisitionSourceDefinition {
         try AcquisitionSourceDefinition(

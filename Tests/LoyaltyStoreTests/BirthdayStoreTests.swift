@@ -9,7 +9,7 @@ import Testing
 /// Birthdays, enrolment anniversaries and the birthday bonus job (docs/interactions.md). The days are
 /// given explicitly (in years after the members were created), so that 29 February and the turn of the
 /// year are tested whatever the date today.
-@Suite("Birthdays and the birthday bonus (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Birthdays and the birthday bonus (PostgreSQL)", .timeLimit(.minutes(6)))
 struct BirthdayStoreTests {
     func member(_ db: TestDatabase, _ name: String, born: String) async throws -> MemberReference {
         let result = try await db.store.enroll(

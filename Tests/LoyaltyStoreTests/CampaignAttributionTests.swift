@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// `report campaigns` on a hand-made send list (docs/campaigns.md, "Attribution").
-@Suite("Campaign attribution (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Campaign attribution (PostgreSQL)", .timeLimit(.minutes(6)))
 struct CampaignAttributionTests {
     /// Four contacted members (A, B, C, D) and two held out (E, F) of campaign `spring`, contacted and sent an
     /// hour ago; window 30 days, cost 10.00 EUR. Then, within the window:

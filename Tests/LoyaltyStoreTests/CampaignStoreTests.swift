@@ -8,7 +8,7 @@ import Testing
 
 /// Campaigns: the send (consent, holdout split, a single send), the send list and its guards, and the
 /// win-back promotion for contacted members only (docs/campaigns.md).
-@Suite("Campaigns (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Campaigns (PostgreSQL)", .timeLimit(.minutes(6)))
 struct CampaignStoreTests {
     /// A segment `club` of the members tagged `club`.
     func clubSegment(_ store: LoyaltyStore) async throws {

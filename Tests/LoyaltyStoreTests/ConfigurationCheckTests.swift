@@ -4,7 +4,7 @@ import LoyaltyTesting
 import Testing
 
 /// `LoyaltyStore.verifyConfiguration`: what `serve` and every admin command check at start.
-@Suite("Configuration checks at start (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Configuration checks at start (PostgreSQL)", .timeLimit(.minutes(6)))
 struct ConfigurationCheckTests {
     @Test("a time zone PostgreSQL does not know is refused with CONFIGURATION; a known one passes")
     func timeZone() async throws {

@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// Follow-ups: due days, owners, the lists of what to do, done once (docs/interactions.md).
-@Suite("Follow-ups (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Follow-ups (PostgreSQL)", .timeLimit(.minutes(6)))
 struct FollowUpStoreTests {
     func snapshot(_ db: TestDatabase) async throws -> [Int64] {
         [

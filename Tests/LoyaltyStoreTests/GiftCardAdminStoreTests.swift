@@ -6,7 +6,7 @@ import LoyaltyTesting
 import PostgresNIO
 import Testing
 
-@Suite("Gift card administration (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Gift card administration (PostgreSQL)", .timeLimit(.minutes(6)))
 struct GiftCardAdminStoreTests {
     func till(_ terminal: Int64, _ request: String) throws -> Origin {
         .terminal(id: terminal, request: try RequestID(parsing: request), fingerprint: request)

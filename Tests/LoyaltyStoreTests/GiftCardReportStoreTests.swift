@@ -6,7 +6,7 @@ import LoyaltyTesting
 import PostgresNIO
 import Testing
 
-@Suite("Gift card batches, reports and the job (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Gift card batches, reports and the job (PostgreSQL)", .timeLimit(.minutes(6)))
 struct GiftCardReportStoreTests {
     @Test("batches: issued versus activated, loaded, outstanding; void needs force for sold cards and happens once")
     func batches() async throws {

@@ -9,7 +9,7 @@ import Testing
 /// The till's gift-card calls at the store, against PostgreSQL: the lifecycle, partial approval, holds,
 /// refunds, PINs, failure counting and idempotency. (The protocol's replies are tested over TCP in
 /// LoyaltyServerTests.)
-@Suite("Gift cards at the till (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Gift cards at the till (PostgreSQL)", .timeLimit(.minutes(6)))
 struct GiftCardTillTests {
     @Test("a printed card is sold at its value, spent, topped up and refunded; each step is one activity with its balance")
     func lifecycle() async throws {

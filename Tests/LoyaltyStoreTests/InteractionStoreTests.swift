@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// Interactions: notes, calls, complaints and service requests, their status and owner (docs/interactions.md).
-@Suite("Interactions (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Interactions (PostgreSQL)", .timeLimit(.minutes(6)))
 struct InteractionStoreTests {
     func complaint(_ summary: String = "Parcel arrived broken") -> NewInteraction {
         NewInteraction(kind: .complaint, channel: .phone, summary: summary, body: "Customer says the box was crushed.")

@@ -5,7 +5,7 @@ import LoyaltyTesting
 import PostgresNIO
 import Testing
 
-@Suite("Ledger invariants (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Ledger invariants (PostgreSQL)", .timeLimit(.minutes(6)))
 struct LedgerInvariantTests {
     @Test("entries cannot be updated, deleted or truncated")
     func appendOnly() async throws {

@@ -4,7 +4,7 @@ import LoyaltyTesting
 import Testing
 
 /// `loyalty_member_duplicates`: likely duplicates, scored by what two open records share.
-@Suite("Member duplicates (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Member duplicates (PostgreSQL)", .timeLimit(.minutes(6)))
 struct MemberDuplicatesStoreTests {
     @Test("plus-addressing and Gmail dots, name and birth date, similar names at one address are found and scored")
     func signals() async throws {

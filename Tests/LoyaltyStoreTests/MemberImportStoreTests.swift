@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// `importMembers`: validated rows merged into members in one transaction (docs/member-import.md).
-@Suite("Member imports (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Member imports (PostgreSQL)", .timeLimit(.minutes(6)))
 struct MemberImportStoreTests {
     /// A row with the given line, email, names and external id.
     func row(

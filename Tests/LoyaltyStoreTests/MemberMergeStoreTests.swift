@@ -6,7 +6,7 @@ import PostgresNIO
 import Testing
 
 /// `loyalty_merge_members`: one person's two records become one, in one transaction.
-@Suite("Member merge (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Member merge (PostgreSQL)", .timeLimit(.minutes(6)))
 struct MemberMergeStoreTests {
     @Test("points move with their dates, everything personal moves, the other is closed and its number resolves to the kept")
     func mergeMovesEverything() async throws {

@@ -4,7 +4,7 @@ import LoyaltyTesting
 import PostgresNIO
 import Testing
 
-@Suite("Members (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Members (PostgreSQL)", .timeLimit(.minutes(6)))
 struct MemberStoreTests {
     @Test("member numbers carry a check digit the Swift validator accepts")
     func numbersHaveCheckDigits() async throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// Pending points and expiry at the store, with the worked examples of docs/programme.md ("Pending
 /// points" and "Expiry"): EUR:1/1.00, no tiers. Time passes with `TestDatabase.travel(days:)`.
-@Suite("Pending and expiring points (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Pending and expiring points (PostgreSQL)", .timeLimit(.minutes(6)))
 struct PointsLifecycleTests {
     @Test("worked example P1: a purchase's points are pending for the return window, then spendable")
     func pendingThenSpendable() async throws {

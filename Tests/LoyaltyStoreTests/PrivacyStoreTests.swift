@@ -6,7 +6,7 @@ import LoyaltyTesting
 import PostgresNIO
 import Testing
 
-@Suite("Privacy: consent history, export, erasure, retention (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Privacy: consent history, export, erasure, retention (PostgreSQL)", .timeLimit(.minutes(6)))
 struct PrivacyStoreTests {
     /// A member with every personal field filled in, consent to email, enrolled by `actor`.
     func fullMember(_ db: TestDatabase, actor: String = "alice", email: String = "ada@example.com") async throws -> MemberReference {

@@ -8,7 +8,7 @@ import Testing
 
 /// Promotions at the store, with the worked examples of docs/programme.md ("Promotions"): EUR:1/1.00,
 /// promotions running today (UTC), and for example PR6 the example tiers.
-@Suite("Promotions (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Promotions (PostgreSQL)", .timeLimit(.minutes(6)))
 struct PromotionStoreTests {
     @Test("worked example PR1: double points add the base once more, itemised as the promotion")
     func doublePoints() async throws {

@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// `importPurchases`: receipt lines from history become purchases (docs/purchases.md, "Importing history").
-@Suite("Purchase imports (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Purchase imports (PostgreSQL)", .timeLimit(.minutes(6)))
 struct PurchaseImportStoreTests {
     /// `quantity × unit price`, exactly, as the UCI preset computes a line's amount.
     func times(_ quantity: String, _ price: String) throws -> ImportDecimal {

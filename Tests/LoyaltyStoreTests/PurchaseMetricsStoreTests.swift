@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// Per-member purchase metrics and the queue that keeps them current (docs/purchases.md, "Per-member metrics").
-@Suite("Purchase metrics (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Purchase metrics (PostgreSQL)", .timeLimit(.minutes(6)))
 struct PurchaseMetricsStoreTests {
     @Test("purchase days count sales once a day, returns are not days; spend is net of returns in the tracker currency only")
     func daysAndSpend() async throws {

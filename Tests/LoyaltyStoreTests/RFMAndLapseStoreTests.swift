@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// RFM scores and segments, and the lapse rule (docs/purchases.md, "RFM" and "Lapsed and at risk").
-@Suite("RFM and lapse (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("RFM and lapse (PostgreSQL)", .timeLimit(.minutes(6)))
 struct RFMAndLapseStoreTests {
     /// The scores and segment of the member with this external id, as `R F M segment`.
     func scores(_ db: TestDatabase, _ customer: String) async throws -> String {

@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// `report repeat|cohorts|lapsed|rfm` on small known data sets (docs/purchases.md, "Programme-level reports").
-@Suite("Repeat-purchase reports (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Repeat-purchase reports (PostgreSQL)", .timeLimit(.minutes(6)))
 struct RepeatReportStoreTests {
     /// Four customers and one member without purchases, in 2024 (UTC):
     ///

@@ -3,7 +3,7 @@ import LoyaltyStore
 import LoyaltyTesting
 import Testing
 
-@Suite("Reversals (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Reversals (PostgreSQL)", .timeLimit(.minutes(6)))
 struct ReversalTests {
     @Test("partial refunds by amount take back exactly what was earned, cumulatively")
     func cumulativePartialRefunds() async throws {

@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// The rewards catalog, claims, grants and vouchers at the store, against PostgreSQL.
-@Suite("Rewards and vouchers (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Rewards and vouchers (PostgreSQL)", .timeLimit(.minutes(6)))
 struct RewardStoreTests {
     // MARK: - Catalog
 

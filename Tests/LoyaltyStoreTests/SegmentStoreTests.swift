@@ -7,7 +7,7 @@ import PostgresNIO
 import Testing
 
 /// Saved segments, their conditions, counts and exports (docs/purchases.md, "Segments and exports").
-@Suite("Segments (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Segments (PostgreSQL)", .timeLimit(.minutes(6)))
 struct SegmentStoreTests {
     /// Member numbers by first name.
     typealias People = [String: String]

@@ -4,7 +4,7 @@ import LoyaltyTesting
 import PostgresNIO
 import Testing
 
-@Suite("Statement time-out (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Statement time-out (PostgreSQL)", .timeLimit(.minutes(6)))
 struct StatementTimeoutTests {
     @Test("a call stuck past the pool's statement limit is cancelled by PostgreSQL: UNAVAILABLE, nothing written")
     func stuckCallIsCancelled() async throws {

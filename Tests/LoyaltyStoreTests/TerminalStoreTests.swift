@@ -4,7 +4,7 @@ import LoyaltyTesting
 import PostgresNIO
 import Testing
 
-@Suite("Terminals (PostgreSQL)", .timeLimit(.minutes(2)))
+@Suite("Terminals (PostgreSQL)", .timeLimit(.minutes(6)))
 struct TerminalStoreTests {
     @Test("secrets are stored hashed and checked; any mismatch is the same AUTH_FAILED")
     func authentication() async throws {

@@ -9,7 +9,7 @@ import Testing
 /// Tiers at the store: definitions, the itemised earn, qualification and upgrades, reversals item by item,
 /// manual tiers and the tier history. The worked examples of docs/programme.md are checked here with the
 /// same numbers (the programme member 0 / silver 1000 ×1.25 / gold 3000 ×1.5, EUR:1/1.00, 12 months).
-@Suite("Tiers (PostgreSQL)", .timeLimit(.minutes(3)))
+@Suite("Tiers (PostgreSQL)", .timeLimit(.minutes(6)))
 struct TierStoreTests {
     // MARK: - Worked examples (docs/programme.md)
 
