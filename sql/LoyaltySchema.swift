@@ -50,5 +50,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0015_member_import.sql",
             sql: String(decoding: PackageResources._015_member_import_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0016_merged_members.sql",
+            sql: String(decoding: PackageResources._016_merged_members_sql, as: UTF8.self)),
     ]
 }

@@ -148,15 +148,20 @@ struct MemberImportCommandTests {
             #expect(updated.status == 0 && fields(updated.stdout)["updated"] == "1", "\(updated.stdout) \(updated.stderr)")
             #expect(try await db.texts("select first_name || ' ' || last_name || ' ' || external_id || ' ' || phone from members") == ["Augusta Lovelace K-2 +49301234567"])
 
+            // A quote opened in the header and never closed: the header line cannot be read as CSV.
+            let brokenHeader = directory + "/broken.csv"
+            try write("\"Kundennummer,Vorname,Nachname,Telefon\nK-3,Ada,Byron,030 7654321\n", to: brokenHeader)
             let before = try await snapshot(db)
-            for arguments in [
-                ["member", "import", path, "--match", "email", "--map", map],
-                ["member", "import", path, "--match", "number"],
-                ["member", "import", path, "--map", "nickname=Vorname"],
-                ["member", "import", directory + "/missing.csv"],
+            for (arguments, message) in [
+                (["member", "import", path, "--match", "email", "--map", map], "email"),
+                (["member", "import", path, "--match", "number"], "match: email, phone or external-id"),
+                (["member", "import", path, "--map", "nickname=Vorname"], "nickname"),
+                (["member", "import", directory + "/missing.csv"], "cannot read"),
+                (["member", "import", brokenHeader, "--match", "external-id", "--map", map], "the header line cannot be read"),
             ] {
                 let refused = try await run(db, arguments)
                 #expect(refused.status != 0 && refused.stderr.hasPrefix("Error: BAD_ARGUMENT: "), "\(arguments): \(refused.stderr)")
+                #expect(refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
             }
             #expect(try await snapshot(db) == before)
             #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'member.import'") == 2)

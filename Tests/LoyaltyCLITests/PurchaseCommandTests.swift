@@ -203,6 +203,11 @@ struct PurchaseCommandTests {
             try write(Self.uciFile, to: file)
             let noCustomer = directory + "/no_customer.csv"
             try write(Self.uciFile.replacingOccurrences(of: "CustomerID", with: "Customer"), to: noCustomer)
+            let brokenHeader = directory + "/broken_header.csv"
+            // A quote opened in the header and never closed: the header line cannot be read as CSV.
+            try write(
+                "\"InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+                    + "536365,85123A,HOLDER,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n", to: brokenHeader)
             let existing = directory + "/exists.csv"
             try write("x\n", to: existing)
             let cases: [([String], String)] = [
@@ -210,6 +215,7 @@ struct PurchaseCommandTests {
                 (["purchase", "import", file, "--preset", "uci-online-retail", "--map", "receipt"], "map:"),
                 (["purchase", "import", file, "--map", "receipt=InvoiceNo,colour=Blue"], "unknown field 'colour'"),
                 (["purchase", "import", noCustomer, "--preset", "uci-online-retail"], "CustomerID"),
+                (["purchase", "import", brokenHeader, "--preset", "uci-online-retail"], "the header line cannot be read"),
                 (["purchase", "import", file, "--preset", "uci-online-retail", "--rejects", existing], "exists"),
                 (["purchase", "import", directory + "/missing.csv", "--preset", "uci-online-retail"], "cannot read"),
                 (["purchase", "import", file, "--preset", "uci-online-retail", "--date-format", "y/m/d"], "date"),

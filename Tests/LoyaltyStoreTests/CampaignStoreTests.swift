@@ -28,13 +28,15 @@ struct CampaignStoreTests {
 
     /// `count` club members with an email address and email consent, in one statement.
     func clubMembers(_ db: TestDatabase, count: Int, consent: Bool = true, prefix: String = "m") async throws {
-        try await db.client.query(
+        // One row back, so that the statement has run to its end before the call returns: a result of 400
+        // rows nobody reads may be cut short.
+        let enrolled = try await db.scalar(
             """
-            select loyalty_enroll(null, null, null, 'test', 'First' || i, 'Last', \(prefix) || i || '@example.com', null, null,
-                                  \(consent), false, null, null, null, null, null, null, null, null, null, array['club'])
+            select count(loyalty_enroll(null, null, null, 'test', 'First' || i, 'Last', \(prefix) || i || '@example.com', null, null,
+                                        \(consent), false, null, null, null, null, null, null, null, null, null, array['club']))
               from generate_series(1, \(count)) i
-            """,
-            logger: db.logger)
+            """)
+        #expect(enrolled == Int64(count))
     }
 
     func code(_ text: String) throws -> RecordCode { try RecordCode(parsing: text, argument: "code") }
@@ -75,6 +77,14 @@ struct CampaignStoreTests {
             #expect(record.sentAt != nil && record.sentBy == "alice" && record.contacted == 1 && record.holdout == 0)
             #expect(record.segmentFilter?.contains("club") == true)
             #expect(try await db.scalar("select count(*)::int8 from audit_log where action in ('campaign.add', 'campaign.send', 'campaign.export')") == 3)
+            // The export is on record before its first row leaves: one that breaks off is audited too.
+            struct Interrupted: Error {}
+            await #expect(throws: (any Error).self) {
+                _ = try await store.campaignSendList(try code("hello"), actor: "bob", audit: true) { _ in throw Interrupted() }
+            }
+            #expect(try await db.texts("select details::text from audit_log where action = 'campaign.export' order by id") == [
+                #"{"exported": 1}"#, #"{"exported": 1}"#,
+            ])
 
             // By SMS, the member with a phone and SMS consent is reached.
             _ = try await store.addCampaign(try campaign("text", channel: .sms, holdout: 0), actor: "alice")

@@ -100,6 +100,15 @@ struct PrivacyStoreTests {
                 NewMember(firstName: "Till", lastName: "Customer", emailConsent: true, smsConsent: true),
                 origin: .terminal(id: terminal.id, request: try RequestID(parsing: "e1"), fingerprint: "ENROLL till customer"))
             #expect(retry.member == enrolled.member)
+            // Without the installation key, a till's ENROLL is refused rather than stored with a plain fingerprint.
+            let keyless = LoyaltyStore(client: db.client, logger: db.logger)
+            let refused = await #expect(throws: LoyaltyError.self) {
+                try await keyless.enroll(
+                    NewMember(firstName: "No", lastName: "Key"),
+                    origin: .terminal(id: terminal.id, request: try RequestID(parsing: "e2"), fingerprint: "ENROLL no key"))
+            }
+            #expect(refused?.code == .configuration)
+            #expect(try await db.scalar("select count(*)::int8 from members where first_name = 'No'") == 0)
             let till = try await db.store.consentHistory(.number(try MemberNumber(parsing: enrolled.member)))
             #expect(till.events.map(\.source) == [.till, .till])
             #expect(till.events.map(\.actor) == ["till-7", "till-7"])

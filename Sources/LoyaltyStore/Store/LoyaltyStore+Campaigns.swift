@@ -102,13 +102,27 @@ extension LoyaltyStore {
     }
 
     /// Streams the contacted members of a sent campaign to `row`, by member number, with the address and
-    /// contact time recorded at the send. With `audit`, records the export (personal data leaves the system).
+    /// contact time recorded at the send. With `audit`, records the export (personal data leaves the system)
+    /// before the first row is read: a sent campaign's list does not change, so the count is the list's,
+    /// and an export that breaks off half-way is on record too.
     public func campaignSendList(
         _ code: RecordCode, actor: String, audit: Bool, row: (CampaignSendRow) async throws -> Void
     ) async throws(LoyaltyError) -> Int64 {
         let campaign = try await self.campaign(code)
         guard campaign.sentAt != nil else { throw LoyaltyError(.badArgument, "campaign \(code) is not sent yet; see `loyalty campaign send`") }
         return try await run {
+            if audit {
+                try await client.query(
+                    """
+                    insert into audit_log (actor, action, subject, details)
+                    select \(actor), 'campaign.export', c.code, jsonb_build_object('exported', count(cm.member_id))
+                      from campaigns c
+                      left join campaign_members cm on cm.campaign_id = c.id and cm.arm = 'contacted'
+                     where c.code = \(code.value)
+                     group by c.code
+                    """,
+                    logger: logger)
+            }
             let rows = try await client.query(
                 """
                 select m.number, m.first_name, m.last_name, coalesce(cm.address, ''), cm.contacted_at
@@ -123,14 +137,6 @@ extension LoyaltyStore {
             for try await (member, first, last, address, at) in rows.decode((String, String, String, String, Date).self) {
                 try await row(CampaignSendRow(member: member, firstName: first, lastName: last, address: address, contactedAt: at))
                 written += 1
-            }
-            if audit {
-                try await client.query(
-                    """
-                    insert into audit_log (actor, action, subject, details)
-                    values (\(actor), 'campaign.export', \(code.value), jsonb_build_object('exported', \(written)))
-                    """,
-                    logger: logger)
             }
             return written
         }

@@ -5,13 +5,14 @@ import PostgresNIO
 extension LoyaltyStore {
     /// Creates a member with a new card number and an empty point account.
     ///
-    /// A till's fingerprint of an ENROLL names the person (names, email, phone, birth date), so with the
-    /// installation key it is keyed before it is stored, as USE's is: the stored hash then cannot be
-    /// matched against guessed details, and it outlives an erasure harmlessly.
+    /// A till's fingerprint of an ENROLL names the person (names, email, phone, birth date), so it is keyed
+    /// with the installation key before it is stored, as USE's is: the stored hash then cannot be matched
+    /// against guessed details, and it outlives an erasure harmlessly. A till's ENROLL therefore needs the
+    /// key (`CONFIGURATION` without it); an administrator's has no fingerprint.
     public func enroll(_ member: NewMember, origin: Origin) async throws(LoyaltyError) -> EnrollResult {
         var origin = origin
-        if case .terminal(let terminal, let request, let fingerprint) = origin, let installationKey {
-            origin = .terminal(id: terminal, request: request, fingerprint: installationKey.keyedFingerprint(fingerprint, verb: "ENROLL"))
+        if case .terminal(let terminal, let request, let fingerprint) = origin {
+            origin = .terminal(id: terminal, request: request, fingerprint: try requireKey().keyedFingerprint(fingerprint, verb: "ENROLL"))
         }
         return try await runIdempotent {
             try await decodeJSON(
@@ -87,7 +88,8 @@ extension LoyaltyStore {
     }
 
     /// Applies changes to a member's record and audits them, in one call of `loyalty_update_member`
-    /// (which declares the administrator as the origin of any consent change). An erased member refuses
+    /// (which declares the administrator as the origin of any consent change, and names in the audit log
+    /// the fields whose values changed). An erased member refuses
     /// with `MEMBER_ERASED`, a closed one with `MEMBER_INACTIVE`.
     public func updateMember(_ member: MemberReference, _ update: MemberUpdate, actor: String) async throws(LoyaltyError) -> MemberRecord {
         guard !update.isEmpty else { throw LoyaltyError(.missingArgument, "nothing to update") }
@@ -96,7 +98,7 @@ extension LoyaltyStore {
             let rows = try await client.query(
                 """
                 select loyalty_update_member(\(actor), \(member.kind), \(member.value), \(update.databaseChanges)::jsonb,
-                                             \(update.addTags)::text[], \(update.removeTags)::text[], \(update.auditSummary)::jsonb)
+                                             \(update.addTags)::text[], \(update.removeTags)::text[])
                 """,
                 logger: logger
             )
@@ -210,29 +212,5 @@ extension MemberStatus {
         case .suspended: "suspend"
         case .closed: "close"
         }
-    }
-}
-
-extension MemberUpdate {
-    /// Which fields changed, for the audit log (names only for personal data).
-    var auditSummary: String {
-        var fields: [String] = []
-        if firstName != nil { fields.append("first_name") }
-        if lastName != nil { fields.append("last_name") }
-        if email != .keep { fields.append("email") }
-        if phone != .keep { fields.append("phone") }
-        if birthDate != .keep { fields.append("birth_date") }
-        if addressLine1 != .keep || addressLine2 != .keep || postalCode != .keep || city != .keep || country != .keep {
-            fields.append("address")
-        }
-        if preferredStore != .keep { fields.append("preferred_store") }
-        if externalID != .keep { fields.append("external_id") }
-        if source != .keep { fields.append("source") }
-        if let emailConsent { fields.append(emailConsent ? "email_consent:granted" : "email_consent:withdrawn") }
-        if let smsConsent { fields.append(smsConsent ? "sms_consent:granted" : "sms_consent:withdrawn") }
-        // Tags describe the member, so the log says that they changed, not which ones.
-        if !addTags.isEmpty || !removeTags.isEmpty { fields.append("tags") }
-        let quoted = fields.map { "\"" + $0.replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: "") + "\"" }
-        return "{\"changed\": [" + quoted.joined(separator: ", ") + "]}"
     }
 }

@@ -47,11 +47,14 @@ struct MemberImportCommand: AsyncParsableCommand {
         let skipped: [MemberImportProblem]
         do {
             (result, skipped) = try await runtime.withStore { store in
-                var reader = MemberImportFile(path: path, mapping: mapping, key: key, region: region, progress: progress)
+                var reader = CSVImportFile<MemberImportParser>(path: path, progress: progress)
                 let result = try await store.importMembers(
                     file: (path as NSString).lastPathComponent, match: key, update: update, dryRun: dryRun, actor: runtime.actor
                 ) { writer in
-                    try await reader.copy(to: writer)
+                    let read = try await reader.copy(
+                        header: { try MemberImportParser(mapping: mapping, header: $0, key: key, defaultRegion: region) },
+                        write: { try await writer.write($0) })
+                    return MemberImportTally(sha256: read.sha256, rows: read.rows, skippedRows: reader.problems.count)
                 }
                 return (result, reader.problems)
             }

@@ -51,11 +51,13 @@ struct PurchaseImportCommand: AsyncParsableCommand {
         let createMembers = !noCreateMembers
         let progress = quiet ? nil : ImportProgress(totalBytes: size)
         let (result, skipped, refreshed) = try await runtime.withStore { store in
-            var reader = PurchaseImportFile(path: path, mapping: mapping, progress: progress)
+            var reader = CSVImportFile<PurchaseLineParser>(path: path, progress: progress)
             let result = try await store.importPurchases(
                 file: (path as NSString).lastPathComponent, currency: currency, createMembers: createMembers, actor: runtime.actor
             ) { writer in
-                try await reader.copy(to: writer)
+                let read = try await reader.copy(
+                    header: { try PurchaseLineParser(mapping: mapping, header: $0) }, write: { try await writer.write($0) })
+                return PurchaseImportTally(sha256: read.sha256, lines: read.rows, skippedLines: reader.problems.count)
             }
             let refreshed = try await store.refreshPurchaseMetrics()
             return (result, reader.problems, refreshed)
