@@ -74,6 +74,17 @@ struct AcquisitionSourceStoreTests {
             await #expect(throws: PSQLError.self) {
                 try await db.client.query("update members set source_id = 999999 where number = \(created.member)", logger: db.logger)
             }
+
+            // A replayed enrolment returns its first outcome and does not set its source again.
+            let (terminal, _) = try await store.addTerminal(name: "till-s", storeCode: nil, actor: "test")
+            let origin = Origin.terminal(id: terminal.id, request: try RequestID(parsing: "s1"), fingerprint: "ENROLL Till Source")
+            let first = try await store.enroll(NewMember(firstName: "Till", lastName: "Source", source: code), origin: origin)
+            let till = MemberReference.number(try MemberNumber(parsing: first.member))
+            #expect(try await store.member(till).acquisitionSource == "partner-x")
+            #expect(try await store.updateMember(till, clear, actor: "alice").acquisitionSource == nil)
+            let replay = try await store.enroll(NewMember(firstName: "Till", lastName: "Source", source: code), origin: origin)
+            #expect(replay.member == first.member)
+            #expect(try await store.member(till).acquisitionSource == nil)
         }
     }
 
