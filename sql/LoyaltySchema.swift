@@ -53,5 +53,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0016_merged_members.sql",
             sql: String(decoding: PackageResources._016_merged_members_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0017_till_fast_path.sql",
+            sql: String(decoding: PackageResources._017_till_fast_path_sql, as: UTF8.self)),
     ]
 }

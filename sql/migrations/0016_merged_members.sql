@@ -25,27 +25,39 @@ end
 $$;
 
 -- The member and every record merged into it, directly or through a chain: the records whose ledger
--- items count for it. A member nobody was merged into is its own family (one index probe).
+-- items count for it. PL/pgSQL, so that its plans are cached: EARN asks for every purchase, and a member
+-- nobody was merged into (nearly all) costs one index probe.
 create function loyalty_merged_family(p_member bigint) returns bigint[]
-language sql stable strict parallel safe as $$
-    with recursive family (id) as (
-        select p_member
-        union all
-        select m.merged_id from member_merges m join family f on m.kept_id = f.id
-    )
-    select array_agg(id) from family
+language plpgsql stable strict parallel safe as $$
+begin
+    if not exists (select 1 from member_merges where kept_id = p_member) then
+        return array[p_member];
+    end if;
+    return array(
+        with recursive family (id) as (
+            select p_member
+            union all
+            select m.merged_id from member_merges m join family f on m.kept_id = f.id
+        )
+        select id from family);
+end
 $$;
 
 -- Qualifying points count the earns of the merged records too (spend already does: purchases move).
 create or replace function loyalty_qualifying(p_member bigint, p_rules jsonb, p_at timestamptz) returns bigint
-language plpgsql stable as $$
+language plpgsql stable
+-- The plans below are as good for any member and period; without this, PostgreSQL estimates the array of
+-- records above the single one it nearly always is and plans the sum again at every EARN.
+set plan_cache_mode = force_generic_plan as $$
 declare
     zone text := p_rules->>'time_zone';
     calendar boolean := p_rules->>'period' = 'calendar-year';
     starts timestamptz;
     ends timestamptz;
+    family bigint[];
     total bigint;
 begin
+    -- One query per period kind, so that each has a range condition on the index.
     if calendar then
         starts := date_trunc('year', p_at at time zone zone) at time zone zone;
         ends := (date_trunc('year', p_at at time zone zone) + interval '1 year') at time zone zone;
@@ -54,22 +66,34 @@ begin
         ends := p_at;
     end if;
     if p_rules->>'measure' = 'spend' then
-        select coalesce(sum(case p.kind when 'sale' then p.amount_minor else -p.amount_minor end), 0)::bigint
-          into total
-          from purchases p
-          left join purchases sale on sale.id = p.returns_purchase_id
-         where p.member_id = p_member and p.currency = p_rules->>'spend_currency'
-           and case when calendar
-                    then coalesce(sale.purchased_at, p.purchased_at) >= starts
-                         and coalesce(sale.purchased_at, p.purchased_at) < ends
-                    else coalesce(sale.purchased_at, p.purchased_at) > starts
-                         and coalesce(sale.purchased_at, p.purchased_at) <= ends end;
+        if calendar then
+            select coalesce(sum(case p.kind when 'sale' then p.amount_minor else -p.amount_minor end), 0)::bigint
+              into total
+              from purchases p
+              left join purchases sale on sale.id = p.returns_purchase_id
+             where p.member_id = p_member and p.currency = p_rules->>'spend_currency'
+               and coalesce(sale.purchased_at, p.purchased_at) >= starts
+               and coalesce(sale.purchased_at, p.purchased_at) < ends;
+        else
+            select coalesce(sum(case p.kind when 'sale' then p.amount_minor else -p.amount_minor end), 0)::bigint
+              into total
+              from purchases p
+              left join purchases sale on sale.id = p.returns_purchase_id
+             where p.member_id = p_member and p.currency = p_rules->>'spend_currency'
+               and coalesce(sale.purchased_at, p.purchased_at) > starts
+               and coalesce(sale.purchased_at, p.purchased_at) <= ends;
+        end if;
     else
-        select coalesce(sum(i.points), 0)::bigint into total
-          from point_entry_items i
-         where i.member_id = any (loyalty_merged_family(p_member)) and i.item = 'base'
-           and case when calendar then i.counts_at >= starts and i.counts_at < ends
-                    else i.counts_at > starts and i.counts_at <= ends end;
+        family := loyalty_merged_family(p_member);
+        if calendar then
+            select coalesce(sum(i.points), 0)::bigint into total
+              from point_entry_items i
+             where i.member_id = any (family) and i.item = 'base' and i.counts_at >= starts and i.counts_at < ends;
+        else
+            select coalesce(sum(i.points), 0)::bigint into total
+              from point_entry_items i
+             where i.member_id = any (family) and i.item = 'base' and i.counts_at > starts and i.counts_at <= ends;
+        end if;
     end if;
     return total;
 end
