@@ -43,16 +43,11 @@ extension LoyaltyStore {
         let pinHash = pin.map { ByteBuffer(bytes: key.giftCardPINHash($0, code: code)) }
         let money = operation?.money
         let member = operation?.member
-        return try await decodeJSON(
-            GiftCardResult.self,
-            from: client.query(
-                """
-                select loyalty_gift(\(terminal), \(request)::text, \(verb), \(fingerprint)::text, \(codeHash), \(pinHash)::bytea,
-                                    \(money?.minorUnits)::bigint, \(money?.currency.code)::text, \(operation?.partial ?? false),
-                                    \(operation?.holdID)::bigint, \(operation?.receipt)::text,
-                                    \(member?.kind)::text, \(member?.value)::text,
-                                    \(giftRulesJSON)::jsonb, \(rules.timeZone))::text
-                """,
-                logger: logger))
+        let statement = GiftStatement(
+            terminal: terminal, request: request, verb: verb, fingerprint: fingerprint, codeHash: codeHash, pinHash: pinHash,
+            amountMinor: money?.minorUnits, currency: money?.currency.code, partial: operation?.partial ?? false,
+            holdID: operation?.holdID, receipt: operation?.receipt, memberKind: member?.kind, memberValue: member?.value,
+            rules: giftRulesJSON, timeZone: rules.timeZone)
+        return try await decodeJSON(GiftCardResult.self, texts: client.execute(statement, logger: logger))
     }
 }

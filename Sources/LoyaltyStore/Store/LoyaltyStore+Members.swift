@@ -37,16 +37,10 @@ extension LoyaltyStore {
     /// The till's view of a member. `terminal` makes a revoked terminal fail here too.
     public func memberCard(_ member: MemberReference, terminal: Int64?) async throws(LoyaltyError) -> MemberCard {
         try await run {
-            let rows = try await client.query(
-                """
-                select number, first_name, last_name, status, points, pending, spendable, since::text, tier, next_tier, to_next
-                  from loyalty_member_card(\(terminal)::bigint, \(member.kind), \(member.value), \(rulesJSON)::jsonb)
-                """,
-                logger: logger
-            )
-            for try await (number, first, last, status, points, pending, spendable, since, tier, nextTier, toNext)
-                in rows.decode((String, String, String, String, Int64, Int64, Int64, String, String?, String?, Int64?).self)
-            {
+            let rows = try await client.execute(
+                MemberCardStatement(terminal: terminal, memberKind: member.kind, memberValue: member.value, rules: rulesJSON),
+                logger: logger)
+            for try await (number, first, last, status, points, pending, spendable, since, tier, nextTier, toNext) in rows {
                 return MemberCard(
                     number: number, firstName: first, lastName: last, status: MemberStatus(rawValue: status) ?? .closed,
                     points: points, pending: pending, spendable: spendable, since: since, tier: tier,

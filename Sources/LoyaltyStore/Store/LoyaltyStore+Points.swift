@@ -11,14 +11,12 @@ extension LoyaltyStore {
         _ member: MemberReference, points: Int64, purchase: Money?, receipt: String?, reason: String? = nil,
         origin: Origin
     ) async throws(LoyaltyError) -> LedgerResult {
-        try await ledgerCall(
-            """
-            select loyalty_earn(\(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
-                                \(member.kind), \(member.value), \(points),
-                                \(purchase?.minorUnits), \(purchase?.currency.code), \(receipt), \(reason),
-                                \(rulesJSON)::jsonb)::text
-            """
-        )
+        try await ledgerStatement(
+            EarnStatement(
+                terminal: origin.terminalID, request: origin.requestID, fingerprint: origin.fingerprint,
+                admin: origin.adminActor, memberKind: member.kind, memberValue: member.value, points: points,
+                amountMinor: purchase?.minorUnits, currency: purchase?.currency.code, receipt: receipt, reason: reason,
+                rules: rulesJSON))
     }
 
     /// Spends points. Refused with `INSUFFICIENT_POINTS` (and the balance in the message) when the
@@ -26,12 +24,11 @@ extension LoyaltyStore {
     public func redeem(_ member: MemberReference, points: Int64, receipt: String?, reason: String? = nil, origin: Origin)
         async throws(LoyaltyError) -> LedgerResult
     {
-        try await ledgerCall(
-            """
-            select loyalty_spend(\(origin.terminalID), \(origin.requestID), \(origin.fingerprint), \(origin.adminActor),
-                                 \(member.kind), \(member.value), \(points), \(receipt), \(reason), 'redeem')::text
-            """
-        )
+        try await ledgerStatement(
+            SpendStatement(
+                terminal: origin.terminalID, request: origin.requestID, fingerprint: origin.fingerprint,
+                admin: origin.adminActor, memberKind: member.kind, memberValue: member.value, points: points,
+                receipt: receipt, reason: reason, entryKind: "redeem"))
     }
 
     /// An administrative correction, positive or negative; a reason is required and audited.
@@ -120,9 +117,23 @@ extension LoyaltyStore {
         }
     }
 
+    /// A ledger call through a statement prepared once per pooled connection (the till's hot paths).
+    func ledgerStatement<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws(LoyaltyError) -> LedgerResult
+        where Statement.Row == String
+    {
+        try await runIdempotent {
+            try await decodeJSON(LedgerResult.self, texts: client.execute(statement, logger: logger))
+        }
+    }
+
     /// Decodes a ledger function's outcome: the result, or the refusal it stored (thrown as its error).
     func decodeJSON<T: Decodable>(_ type: T.Type, from rows: PostgresRowSequence) async throws -> T {
-        for try await text in rows.decode(String.self) {
+        try await decodeJSON(type, texts: rows.decode(String.self))
+    }
+
+    /// Decodes a ledger function's outcome from its one row of JSON text.
+    func decodeJSON<T: Decodable>(_ type: T.Type, texts: some AsyncSequence<String, any Error>) async throws -> T {
+        for try await text in texts {
             let data = Data(text.utf8)
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
