@@ -2,7 +2,7 @@ import LoyaltyCore
 
 /// What `loyalty bench` asks to exist before a run: its members, terminals and gift cards.
 public struct BenchSeedRequest: Sendable, Equatable {
-    /// Members `bench-1` … `bench-<members>` (by external id).
+    /// Members `bench-1` … `bench-<members>` (by external id); 0 for none (idle runs).
     public var members: Int
     /// Terminals `bench-1` … `bench-<terminals>`, with secrets derived from the installation key.
     public var terminals: Int
@@ -28,6 +28,11 @@ public struct BenchSeed: Sendable {
     public struct Terminal: Sendable, Equatable {
         public let name: String
         public let secret: String
+
+        public init(name: String, secret: String) {
+            self.name = name
+            self.secret = secret
+        }
     }
 
     /// Card numbers of the active bench members, in the order of their external ids.
@@ -39,4 +44,16 @@ public struct BenchSeed: Sendable {
     public let membersAdded: Int
     public let terminalsChanged: Int
     public let giftCardsAdded: Int
+
+    public init(
+        memberNumbers: [String], terminals: [Terminal], giftCards: [GiftCardCode], membersAdded: Int, terminalsChanged: Int,
+        giftCardsAdded: Int
+    ) {
+        self.memberNumbers = memberNumbers
+        self.terminals = terminals
+        self.giftCards = giftCards
+        self.membersAdded = membersAdded
+        self.terminalsChanged = terminalsChanged
+        self.giftCardsAdded = giftCardsAdded
+    }
 }

@@ -1,3 +1,4 @@
+import Logging
 import LoyaltyCore
 import PostgresNIO
 
@@ -14,8 +15,8 @@ extension LoyaltyStore {
     /// Writes one `bench.seed` audit row when it changed anything (plus the rows of the terminal and
     /// gift card functions it uses); seeding twice changes nothing the second time.
     public func seedBench(_ request: BenchSeedRequest, actor: String) async throws(LoyaltyError) -> BenchSeed {
-        guard request.members >= 1, request.members <= 10_000_000 else {
-            throw .badArgument("members", "must be from 1 to 10000000")
+        guard request.members >= 0, request.members <= 10_000_000 else {
+            throw .badArgument("members", "must be from 0 to 10000000")
         }
         guard request.terminals >= 1, request.terminals <= 100_000 else {
             throw .badArgument("terminals", "must be from 1 to 100000")
@@ -37,49 +38,8 @@ extension LoyaltyStore {
             try await client.withTransaction(logger: logger) { connection in
                 // Two seedings at once would both find a member missing; the second waits here instead.
                 try await connection.query("select pg_advisory_xact_lock(hashtext('loyalty bench seed'))", logger: logger)
-                var membersAdded = 0
-                let added = try await connection.query(
-                    """
-                    with wanted as (
-                        select n, 'bench-' || n as external_id from generate_series(1, \(members)::int) as n
-                    ), added as (
-                        insert into members (number, first_name, last_name, external_id, source_channel, tags)
-                        select loyalty_next_member_number(), 'Bench', 'Member ' || w.n, w.external_id, 'bench', '{bench}'
-                          from wanted w
-                         where not exists (select 1 from members m where m.external_id = w.external_id)
-                         order by w.n
-                        returning id
-                    ), accounts as (
-                        insert into point_accounts (member_id) select id from added returning member_id
-                    )
-                    select count(*)::int from accounts
-                    """,
-                    logger: logger)
-                for try await count in added.decode(Int.self) { membersAdded = count }
-                if membersAdded > 0 {
-                    // The members this transaction created: their created_at is the transaction's now().
-                    // (A separate statement: the ledger trigger must see the accounts inserted above.)
-                    try await connection.query(
-                        """
-                        insert into point_entries (member_id, kind, points, admin_actor, reason)
-                        select m.id, 'adjust', \(request.startingPoints), \(actor), 'bench seed'
-                          from members m
-                         where m.created_at = now() and m.external_id like 'bench-%' and m.source_channel = 'bench'
-                         order by m.id
-                        """,
-                        logger: logger)
-                }
-                var numbers: [String] = []
-                numbers.reserveCapacity(members)
-                let rows = try await connection.query(
-                    """
-                    select m.number from generate_series(1, \(members)::int) as n
-                      join members m on m.external_id = 'bench-' || n
-                     where m.status = 'active'
-                     order by n
-                    """,
-                    logger: logger)
-                for try await number in rows.decode(String.self) { numbers.append(number) }
+                let (membersAdded, numbers) = try await Self.seedBenchMembers(
+                    members, startingPoints: request.startingPoints, actor: actor, connection: connection, logger: logger)
 
                 var terminalsChanged = 0
                 let changed = try await connection.query(
@@ -139,5 +99,57 @@ extension LoyaltyStore {
                     terminalsChanged: terminalsChanged, giftCardsAdded: missing.count)
             }
         }
+    }
+
+    /// Members `bench-1` … `bench-<members>`: adds the missing ones (with their accounts and starting
+    /// points) and returns how many were added and the card numbers of all that are active.
+    private static func seedBenchMembers(
+        _ members: Int, startingPoints: Int64, actor: String, connection: PostgresConnection, logger: Logger
+    ) async throws -> (Int, [String]) {
+        var membersAdded = 0
+        var numbers: [String] = []
+        guard members > 0 else { return (0, []) }
+        let added = try await connection.query(
+            """
+            with wanted as (
+                select n, 'bench-' || n as external_id from generate_series(1, \(members)::int) as n
+            ), added as (
+                insert into members (number, first_name, last_name, external_id, source_channel, tags)
+                select loyalty_next_member_number(), 'Bench', 'Member ' || w.n, w.external_id, 'bench', '{bench}'
+                  from wanted w
+                 where not exists (select 1 from members m where m.external_id = w.external_id)
+                 order by w.n
+                returning id
+            ), accounts as (
+                insert into point_accounts (member_id) select id from added returning member_id
+            )
+            select count(*)::int from accounts
+            """,
+            logger: logger)
+        for try await count in added.decode(Int.self) { membersAdded = count }
+        if membersAdded > 0 {
+            // The members this transaction created: their created_at is the transaction's now().
+            // (A separate statement: the ledger trigger must see the accounts inserted above.)
+            try await connection.query(
+                """
+                insert into point_entries (member_id, kind, points, admin_actor, reason)
+                select m.id, 'adjust', \(startingPoints), \(actor), 'bench seed'
+                  from members m
+                 where m.created_at = now() and m.external_id like 'bench-%' and m.source_channel = 'bench'
+                 order by m.id
+                """,
+                logger: logger)
+        }
+        numbers.reserveCapacity(members)
+        let rows = try await connection.query(
+            """
+            select m.number from generate_series(1, \(members)::int) as n
+              join members m on m.external_id = 'bench-' || n
+             where m.status = 'active'
+             order by n
+            """,
+            logger: logger)
+        for try await number in rows.decode(String.self) { numbers.append(number) }
+        return (membersAdded, numbers)
     }
 }
