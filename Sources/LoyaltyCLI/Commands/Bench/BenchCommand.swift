@@ -18,15 +18,15 @@ struct BenchCommand: AsyncParsableCommand {
             """)
     @OptionGroup var options: GlobalOptions
     @Option(help: "The server's address.") var host = "127.0.0.1"
-    @Option(help: "The server's port (default: the configured server.port, 7470).") var port: String?
-    @Option(help: "Terminal connections, 1 to 10000.") var terminals = "32"
-    @Option(help: "Requests in flight per connection (pipelining), 1 to 1024.") var depth = "1"
+    @Option(parsing: .unconditional, help: "The server's port (default: the configured server.port, 7470).") var port: String?
+    @Option(parsing: .unconditional, help: "Terminal connections, 1 to 10000.") var terminals = "32"
+    @Option(parsing: .unconditional, help: "Requests in flight per connection (pipelining), 1 to 1024.") var depth = "1"
     @Option(help: "earn, balance, gift-redeem or mixed.") var mix = "earn"
-    @Option(help: "Members seeded and named by the requests, 1 to 10000000.") var members = "100000"
-    @Option(help: "Measured seconds (idle mode: seconds the connections are held).") var duration = "30"
-    @Option(help: "Seconds of load before the measured time, not counted.") var warmup = "5"
-    @Option(name: .customLong("server-pid"), help: "The server's process id: report its resident memory.") var serverPID: String?
-    @Option(help: "Idle mode: open and hold this many connections instead of a load.") var idle: String?
+    @Option(parsing: .unconditional, help: "Members seeded and named by the requests, 1 to 10000000.") var members = "100000"
+    @Option(parsing: .unconditional, help: "Measured seconds (idle mode: seconds the connections are held).") var duration = "30"
+    @Option(parsing: .unconditional, help: "Seconds of load before the measured time, not counted.") var warmup = "5"
+    @Option(name: .customLong("server-pid"), parsing: .unconditional, help: "The server's process id: report its resident memory.") var serverPID: String?
+    @Option(parsing: .unconditional, help: "Idle mode: open and hold this many connections instead of a load.") var idle: String?
     @Flag(name: .customLong("idle-no-auth"), help: "In idle mode, only PING each connection (no AUTH).") var idleNoAuth = false
 
     func run() async throws {
