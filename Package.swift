@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LoyaltyProtocol", targets: ["LoyaltyProtocol"]),
         .library(name: "LoyaltyStore", targets: ["LoyaltyStore"]),
         .library(name: "LoyaltyServer", targets: ["LoyaltyServer"]),
+        .library(name: "LoyaltyBench", targets: ["LoyaltyBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Domain values and rules. No I/O, no NIO, no PostgreSQL.
@@ -75,6 +77,20 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // `loyalty bench`: the load generator that drives a running server over the line protocol.
+        .target(
+            name: "LoyaltyBench",
+            dependencies: [
+                "LoyaltyCore",
+                "LoyaltyProtocol",
+                "LoyaltyStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
         // The admin CLI and the `serve` command.
         .target(
             name: "LoyaltyCLI",
@@ -82,6 +98,7 @@ let package = Package(
                 "LoyaltyCore",
                 "LoyaltyStore",
                 "LoyaltyServer",
+                "LoyaltyBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -144,6 +161,11 @@ let package = Package(
         .testTarget(
             name: "LoyaltyServerTests",
             dependencies: ["LoyaltyServer", "LoyaltyTesting"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "LoyaltyBenchTests",
+            dependencies: ["LoyaltyBench", "LoyaltyTesting"],
             swiftSettings: strictSwift
         ),
         .testTarget(
