@@ -4,6 +4,7 @@ import LoyaltyCore
 import LoyaltyProtocol
 import LoyaltyStore
 import NIOCore
+import NIOPosix
 
 /// Turns one request line into one reply: parse, check the session, call the store, build the reply.
 /// Knows nothing about sockets, so it can be driven by tests and by the connection loop alike.
@@ -11,11 +12,17 @@ public struct RequestHandler: Sendable {
     let store: LoyaltyStore
     let parser: RequestParser
     let configuration: ServerConfiguration
+    /// Where the request time-outs' timers run.
+    let eventLoopGroup: any EventLoopGroup
 
-    public init(store: LoyaltyStore, configuration: ServerConfiguration) {
+    public init(
+        store: LoyaltyStore, configuration: ServerConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.store = store
         self.parser = RequestParser(defaultRegion: configuration.defaultRegion)
         self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
     }
 
     /// Handles one line. The session may move to `.closing` (QUIT, revoked terminal): the caller
@@ -192,7 +199,7 @@ public struct RequestHandler: Sendable {
     func withTimeout<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T)
         async throws(LoyaltyError) -> T
     {
-        try await Deadline.run(within: configuration.requestTimeout, operation).get()
+        try await Deadline.run(within: configuration.requestTimeout, timerLoop: eventLoopGroup.any(), operation).get()
     }
 
     static func ledgerFields(_ result: LedgerResult, _ amount: (String, Int64?)) -> ReplyFields {

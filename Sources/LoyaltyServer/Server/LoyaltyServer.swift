@@ -27,7 +27,7 @@ public struct LoyaltyServer: Service {
         onServerRunning: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
     ) {
         self.configuration = configuration
-        self.handler = RequestHandler(store: store, configuration: configuration)
+        self.handler = RequestHandler(store: store, configuration: configuration, eventLoopGroup: eventLoopGroup)
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
         self.onServerRunning = onServerRunning
