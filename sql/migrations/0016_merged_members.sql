@@ -57,43 +57,29 @@ declare
     family bigint[];
     total bigint;
 begin
-    -- One query per period kind, so that each has a range condition on the index.
+    -- One range condition serves both periods: the calendar year is [starts, ends), which at
+    -- timestamptz's microsecond resolution is (starts - 1 µs, ends - 1 µs], the rolling window's shape.
     if calendar then
-        starts := date_trunc('year', p_at at time zone zone) at time zone zone;
-        ends := (date_trunc('year', p_at at time zone zone) + interval '1 year') at time zone zone;
+        starts := (date_trunc('year', p_at at time zone zone) at time zone zone) - interval '1 microsecond';
+        ends := ((date_trunc('year', p_at at time zone zone) + interval '1 year') at time zone zone)
+                - interval '1 microsecond';
     else
         starts := p_at - make_interval(months => (p_rules->>'window_months')::int);
         ends := p_at;
     end if;
     if p_rules->>'measure' = 'spend' then
-        if calendar then
-            select coalesce(sum(case p.kind when 'sale' then p.amount_minor else -p.amount_minor end), 0)::bigint
-              into total
-              from purchases p
-              left join purchases sale on sale.id = p.returns_purchase_id
-             where p.member_id = p_member and p.currency = p_rules->>'spend_currency'
-               and coalesce(sale.purchased_at, p.purchased_at) >= starts
-               and coalesce(sale.purchased_at, p.purchased_at) < ends;
-        else
-            select coalesce(sum(case p.kind when 'sale' then p.amount_minor else -p.amount_minor end), 0)::bigint
-              into total
-              from purchases p
-              left join purchases sale on sale.id = p.returns_purchase_id
-             where p.member_id = p_member and p.currency = p_rules->>'spend_currency'
-               and coalesce(sale.purchased_at, p.purchased_at) > starts
-               and coalesce(sale.purchased_at, p.purchased_at) <= ends;
-        end if;
+        select coalesce(sum(case p.kind when 'sale' then p.amount_minor else -p.amount_minor end), 0)::bigint
+          into total
+          from purchases p
+          left join purchases sale on sale.id = p.returns_purchase_id
+         where p.member_id = p_member and p.currency = p_rules->>'spend_currency'
+           and coalesce(sale.purchased_at, p.purchased_at) > starts
+           and coalesce(sale.purchased_at, p.purchased_at) <= ends;
     else
         family := loyalty_merged_family(p_member);
-        if calendar then
-            select coalesce(sum(i.points), 0)::bigint into total
-              from point_entry_items i
-             where i.member_id = any (family) and i.item = 'base' and i.counts_at >= starts and i.counts_at < ends;
-        else
-            select coalesce(sum(i.points), 0)::bigint into total
-              from point_entry_items i
-             where i.member_id = any (family) and i.item = 'base' and i.counts_at > starts and i.counts_at <= ends;
-        end if;
+        select coalesce(sum(i.points), 0)::bigint into total
+          from point_entry_items i
+         where i.member_id = any (family) and i.item = 'base' and i.counts_at > starts and i.counts_at <= ends;
     end if;
     return total;
 end
