@@ -15,10 +15,12 @@ extension LoyaltyStore {
         let zone = rules.timeZone
         return try await run {
             try await client.withTransaction(logger: logger) { connection in
+                // COPY reads a time without an offset in the session's zone: the programme's, for this transaction.
+                _ = try await connection.query("select set_config('TimeZone', \(zone), true)", logger: logger).collect()
                 try await connection.query(
                     """
                     create temporary table purchase_import_lines (
-                        line int not null, receipt text not null, customer text not null, purchased_at text not null,
+                        line int not null, receipt text not null, customer text not null, purchased_at timestamptz not null,
                         amount numeric not null, store text, currency text
                     ) on commit drop
                     """,
@@ -34,9 +36,8 @@ extension LoyaltyStore {
                 let digits = "{" + currencies.map { "\"\($0.code)\": \($0.minorUnitDigits)" }.sorted().joined(separator: ", ") + "}"
                 let rows = try await connection.query(
                     """
-                    select loyalty_import_purchases(\(actor), \(file), \(ByteBuffer(bytes: tally.sha256)), \(zone),
-                                                    \(currency.code), \(digits)::jsonb, \(createMembers),
-                                                    \(tally.lines)::int, \(tally.skippedLines)::int)::text
+                    select loyalty_import_purchases(\(actor), \(file), \(ByteBuffer(bytes: tally.sha256)), \(currency.code),
+                                                    \(digits)::jsonb, \(createMembers), \(tally.lines)::int, \(tally.skippedLines)::int)::text
                     """,
                     logger: logger)
                 var summary = ImportSummary()
