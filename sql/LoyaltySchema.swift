@@ -56,5 +56,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0017_till_fast_path.sql",
             sql: String(decoding: PackageResources._017_till_fast_path_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0019_consistency_check.sql",
+            sql: String(decoding: PackageResources._019_consistency_check_sql, as: UTF8.self)),
     ]
 }
