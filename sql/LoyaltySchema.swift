@@ -59,5 +59,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0018_import_speed.sql",
             sql: String(decoding: PackageResources._018_import_speed_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0019_consistency_check.sql",
+            sql: String(decoding: PackageResources._019_consistency_check_sql, as: UTF8.self)),
     ]
 }

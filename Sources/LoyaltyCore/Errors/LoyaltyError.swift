@@ -90,6 +90,8 @@ extension LoyaltyError.Code {
     public static let `internal` = Self(rawValue: "INTERNAL")
     /// The schema or configuration is not in a state the command can work with.
     public static let configuration = Self(rawValue: "CONFIGURATION")
+    /// `loyalty db check` found stored data that breaks an invariant of the stores.
+    public static let inconsistent = Self(rawValue: "INCONSISTENT")
 }
 
 extension LoyaltyError {

@@ -1,11 +1,11 @@
 import ArgumentParser
 import LoyaltyStore
 
-/// `loyalty db migrate|status`.
+/// `loyalty db migrate|status|check`.
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "db", abstract: "Database schema: apply and list migrations.",
-        subcommands: [Migrate.self, Status.self])
+        commandName: "db", abstract: "Database schema: apply and list migrations; check the stores' invariants.",
+        subcommands: [Migrate.self, Status.self, Check.self])
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
