@@ -56,5 +56,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0017_till_fast_path.sql",
             sql: String(decoding: PackageResources._017_till_fast_path_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0021_terminal_security.sql",
+            sql: String(decoding: PackageResources._021_terminal_security_sql, as: UTF8.self)),
     ]
 }
