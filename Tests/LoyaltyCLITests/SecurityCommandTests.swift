@@ -49,7 +49,7 @@ struct SecurityCommandTests {
             #expect(table.status == 0, "\(table.stderr)")
             let lines = table.stdout.split(separator: "\n")
             #expect(lines.first?.hasPrefix("at") == true)
-            #expect(lines.count == 5, "\(table.stdout)")
+            try #require(lines.count == 5, "\(table.stdout)")
             #expect(lines[2].contains("terminal.add") && lines[2].contains("bob"))
 
             let json = try await loyalty(db, "audit", "list", "--actor", "alice", "--action", "terminal.rotate", "--format", "json")

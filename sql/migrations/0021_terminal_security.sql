@@ -12,9 +12,8 @@ alter table terminals
         check ((previous_secret_hash is null) = (previous_secret_expires_at is null)),
     add constraint terminals_rotation_distinct check (previous_secret_hash is distinct from secret_hash);
 
--- `loyalty audit list` reads newest first, filtered by actor, action prefix or subject.
-create index audit_log_subject on audit_log (subject, at);
-create index audit_log_actor on audit_log (actor, at);
+-- `loyalty audit list --actor` (a subject has its index since 0013, a time range audit_log_at).
+create index audit_log_actor_at on audit_log (actor, at);
 
 -- Starts a rotation: p_hash becomes the secret, the current one stays valid for p_grace. Refuses an
 -- unknown or revoked terminal (LY404), a rotation already running (LY409) and a negative grace (LY400).

@@ -11,12 +11,13 @@ struct AuditListCommand: AsyncParsableCommand {
         discussion: """
             --since and --until take a day (YYYY-MM-DD, in programme.time-zone; --until includes the whole \
             day) or a timestamp with its offset (2026-11-23T10:00:00Z). --action matches the action and the \
-            actions under it: terminal matches terminal.add and terminal.rotate.finish.
+            actions under it: terminal matches terminal.add and terminal.rotate.finish. --actor NAME lists \
+            only NAME's entries (the common option: this command writes nothing, so it names whom to look \
+            for; LOYALTY_ACTOR is not a filter).
             """)
     @OptionGroup var options: GlobalOptions
     @Option(help: "Entries from this day or timestamp on.") var since: String?
     @Option(help: "Entries up to this day (inclusive) or timestamp.") var until: String?
-    @Option(help: "Only this actor.") var actor: String?
     @Option(help: "Only this action and the actions under it (terminal, terminal.rotate, …).") var action: String?
     @Option(help: "Only this subject (a member number, a terminal name, …).") var subject: String?
     @Option(help: "At most this many entries (1-10000).") var limit: Int = 100
@@ -40,6 +41,7 @@ struct AuditListCommand: AsyncParsableCommand {
 
     /// The filters, validated before anything is opened.
     func query() throws(LoyaltyError) -> AuditQuery {
+        let actor = options.actor
         guard (1...10_000).contains(limit) else { throw .badArgument("limit", "must be 1 to 10000, got \(limit)") }
         if let action, action.isEmpty || action.count > 100
             || !action.unicodeScalars.allSatisfy({ CharacterSet.lowercaseLetters.union(.decimalDigits).contains($0) || "._-".unicodeScalars.contains($0) })
