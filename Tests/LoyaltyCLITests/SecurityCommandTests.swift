@@ -76,3 +76,43 @@ struct SecurityCommandTests {
         }
     }
 }
+
+/// `serve` refuses bad TLS settings before it listens.
+@Suite("serve TLS configuration (PostgreSQL, subprocess, openssl)", .timeLimit(.minutes(6)))
+struct ServeTLSConfigurationTests {
+    @Test("bad TLS settings stop serve with CONFIGURATION", arguments: [
+        (["LOYALTY_SERVER_PLAINTEXT": "false"], "server.plaintext is false but no TLS"),
+        (["LOYALTY_SERVER_TLS_CERTIFICATE": "/nonexistent/server.pem", "LOYALTY_SERVER_TLS_KEY": "/nonexistent/server.key"], "does not exist"),
+        (["LOYALTY_SERVER_TLS_KEY": "/nonexistent/server.key"], "need server.tls.certificate"),
+        (["LOYALTY_SERVER_TLS_CLIENT_AUTH": "sometimes"], "must be none, optional or require"),
+        (["LOYALTY_SERVER_PLAINTEXT": "perhaps"], "must be true or false"),
+    ])
+    func refused(settings: [String: String], message: String) async throws {
+        try await withTestDatabase { db in
+            let outcome = try await LoyaltyProcess.run(
+                ["serve", "--listen", "127.0.0.1:0"],
+                environment: settings.merging(["LOYALTY_DATABASE_URL": db.url.redacted, "LOYALTY_SERVER_TLS_PORT": "0"]) { a, _ in a },
+                timeout: .seconds(60))
+            #expect(outcome.status != 0)
+            #expect(outcome.stderr.contains("CONFIGURATION"), "\(outcome.stderr)")
+            #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
+        }
+    }
+
+    @Test("a key that is not the certificate's stops serve with CONFIGURATION")
+    func mismatchedKey() async throws {
+        let certificates = try TestCertificates.make()
+        let stray = try certificates.strayKey()
+        try await withTestDatabase { db in
+            let outcome = try await LoyaltyProcess.run(
+                ["serve", "--listen", "127.0.0.1:0"],
+                environment: [
+                    "LOYALTY_DATABASE_URL": db.url.redacted, "LOYALTY_SERVER_TLS_PORT": "0",
+                    "LOYALTY_SERVER_TLS_CERTIFICATE": certificates.serverCertificate, "LOYALTY_SERVER_TLS_KEY": stray,
+                ],
+                timeout: .seconds(60))
+            #expect(outcome.status != 0)
+            #expect(outcome.stderr.contains("is not the key of the certificate"), "\(outcome.stderr)")
+        }
+    }
+}
