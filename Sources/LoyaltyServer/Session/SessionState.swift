@@ -53,8 +53,7 @@ public struct SessionState: Sendable, Equatable {
     public func needsCredentialCheck(for request: Request, at now: Date, interval: Duration) -> Bool {
         guard case .authenticated = phase, !request.allowedBeforeAuth, let credentialCheckedAt else { return false }
         if let expiry = credential?.expiresAt, now >= expiry { return true }
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        return now.timeIntervalSince(credentialCheckedAt) >= seconds
+        return .seconds(now.timeIntervalSince(credentialCheckedAt)) >= interval
     }
 
     /// A successful AUTH; a later AUTH on the same connection switches terminal.
