@@ -62,5 +62,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0019_consistency_check.sql",
             sql: String(decoding: PackageResources._019_consistency_check_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0021_terminal_security.sql",
+            sql: String(decoding: PackageResources._021_terminal_security_sql, as: UTF8.self)),
     ]
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A terminal for tests: a real TCP connection that sends request lines and reads reply lines.
 /// Use one client from one task at a time (like a till: one conversation per connection).
@@ -10,11 +11,15 @@ public final class LineClient: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var closedByPeer = false
 
-    public static func connect(host: String = "127.0.0.1", port: Int) async throws -> LineClient {
+    /// - Parameter tls: a client context to speak TLS with (its handshake runs with the first request).
+    public static func connect(host: String = "127.0.0.1", port: Int, tls: NIOSSLContext? = nil) async throws -> LineClient {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: "localhost"))
+                    }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         return LineClient(channel)

@@ -8,7 +8,10 @@ import ServiceLifecycleTestKit
 
 /// A terminal server running on an ephemeral port against an isolated test database.
 public struct TestServer: Sendable {
+    /// The plaintext listener's port; 0 when plaintext is disabled.
     public let port: Int
+    /// The TLS listener's port, when the configuration has TLS.
+    public var tlsPort: Int? = nil
     public let store: LoyaltyStore
     public let database: TestDatabase
 
@@ -65,10 +68,11 @@ private func runTestServer<T: Sendable>(
         installationKey: testInstallationKey)
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
-    let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress.self)
+    let (addresses, continuation) = AsyncStream.makeStream(of: (Bool, SocketAddress).self)
     let server = LoyaltyServer(
         configuration: configuration, store: store, logger: database.logger,
-        onServerRunning: { address in continuation.yield(address) })
+        onServerRunning: { address in continuation.yield((false, address)) },
+        onTLSServerRunning: { address in continuation.yield((true, address)) })
     return try await testGracefulShutdown { trigger in
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -76,10 +80,17 @@ private func runTestServer<T: Sendable>(
                 return nil
             }
             var iterator = addresses.makeAsyncIterator()
-            guard let address = await iterator.next(), let port = address.port else { throw TestServerError.noPort }
+            var port = 0
+            var tlsPort: Int?
+            for _ in 0..<((configuration.plaintext ? 1 : 0) + (configuration.tls == nil ? 0 : 1)) {
+                guard let (isTLS, address) = await iterator.next(), let bound = address.port else {
+                    throw TestServerError.noPort
+                }
+                if isTLS { tlsPort = bound } else { port = bound }
+            }
             let result: T
             do {
-                result = try await body(TestServer(port: port, store: store, database: database))
+                result = try await body(TestServer(port: port, tlsPort: tlsPort, store: store, database: database))
             } catch {
                 trigger.triggerGracefulShutdown()
                 try? await group.waitForAll()

@@ -72,7 +72,10 @@ extension Settings {
             requestTimeout: .seconds(try Self.integer(config, "server.request-timeout-seconds", default: 10, in: 1...3600)),
             shutdownGracePeriod: .seconds(
                 try Self.integer(config, "server.shutdown-grace-seconds", default: 10, in: 0...3600)),
-            earnRates: earnRates, defaultRegion: defaultRegion)
+            earnRates: earnRates, defaultRegion: defaultRegion,
+            tls: try Self.terminalTLS(config), plaintext: try Self.plaintextListener(config),
+            credentialCheckInterval: .seconds(
+                try Self.integer(config, "server.credential-check-seconds", default: 1, in: 0...3600)))
     }
 
     /// An integer setting within `range`.

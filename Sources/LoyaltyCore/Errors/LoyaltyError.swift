@@ -28,6 +28,8 @@ extension LoyaltyError.Code {
     public static let authRequired = Self(rawValue: "AUTH_REQUIRED")
     /// The terminal is unknown, revoked, or the secret is wrong.
     public static let authFailed = Self(rawValue: "AUTH_FAILED")
+    /// The terminal belongs to another store than the one the request names.
+    public static let storeMismatch = Self(rawValue: "STORE_MISMATCH")
     /// The verb is not part of the protocol.
     public static let unknownCommand = Self(rawValue: "UNKNOWN_COMMAND")
     /// The line could not be tokenised: bad quoting, invalid UTF-8, a malformed or repeated key.

@@ -6,9 +6,9 @@ extension RequestParser {
     /// The longest first or last name, in characters.
     static let maximumNameLength = 100
 
-    /// `AUTH terminal=NAME secret=SECRET`
+    /// `AUTH terminal=NAME secret=SECRET [store=STORE]`
     func auth(_ line: TokenizedLine) throws(LoyaltyError) -> Request {
-        let arguments = try RequestArguments(line, allowed: ["terminal", "secret"])
+        let arguments = try RequestArguments(line, allowed: ["terminal", "secret", "store"])
         let terminal = try Identifier.parse(arguments.required("terminal"), argument: "terminal")
         let secret = try arguments.required("secret")
         guard secret.count <= Self.maximumSecretLength,
@@ -16,7 +16,8 @@ extension RequestParser {
         else {
             throw .badArgument("secret", "1 to \(Self.maximumSecretLength) printable characters")
         }
-        return .auth(terminal: terminal, secret: secret)
+        let store = try arguments["store"].map { value throws(LoyaltyError) in try Identifier.parse(value, argument: "store") }
+        return .auth(terminal: terminal, secret: secret, store: store)
     }
 
     /// The arguments of a verb that names one member: `member=`, `phone=` or `email=` and `extraKeys`.

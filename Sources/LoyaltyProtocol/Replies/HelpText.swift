@@ -8,7 +8,7 @@ public enum HelpText {
         entry("PING", "", "check the connection; replies with the server time"),
         entry("HELP", "", "list the commands"),
         entry("QUIT", "", "close the connection"),
-        entry("AUTH", "terminal secret", "identify the terminal; required before member commands"),
+        entry("AUTH", "terminal secret [store]", "identify the terminal; required before member commands"),
         entry("MEMBER", "member|phone|email", "look a member up"),
         entry(
             "ENROLL", "req first_name last_name [email] [phone] [birth_date] [consent_email] [consent_sms]",

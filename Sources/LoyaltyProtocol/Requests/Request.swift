@@ -5,7 +5,8 @@ public enum Request: Sendable, Hashable {
     case ping
     case help
     case quit
-    case auth(terminal: String, secret: String)
+    /// `AUTH terminal=NAME secret=SECRET [store=STORE]`: `store` names the store the till believes it is in.
+    case auth(terminal: String, secret: String, store: String? = nil)
     /// `MEMBER member=|phone=|email=`: look a member up.
     case member(MemberReference)
     case enroll(EnrollRequest)

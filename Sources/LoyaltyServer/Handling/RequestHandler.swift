@@ -41,6 +41,7 @@ public struct RequestHandler: Sendable {
             return .error(LoyaltyError(.authRequired, "authenticate with AUTH first"))
         case .handle(let terminalID):
             do {
+                try await checkCredential(for: request, session: &session)
                 return try await handle(request, terminalID: terminalID, session: &session, logger: logger)
             } catch {
                 if error.code == .authFailed, terminalID != nil, request.verb != "AUTH" {
@@ -66,12 +67,26 @@ public struct RequestHandler: Sendable {
         case .quit:
             session.close()
             return .ok(["bye": "1"])
-        case .auth(let name, let secret):
-            do {
-                let terminal = try await withTimeout { try await store.authenticate(terminal: name, secret: secret) }
-                session.authenticated(terminalID: terminal.id, terminal: terminal.name, store: terminal.storeCode)
+        case .auth(let name, let secret, let claimedStore):
+            do throws(LoyaltyError) {
+                guard session.certificateAllows(terminal: name) else {
+                    logger.notice("AUTH refused: the client certificate names another terminal", metadata: ["terminal": "\(name)"])
+                    throw LoyaltyError(.authFailed, "the client certificate is not for this terminal")
+                }
+                let (terminal, credential) = try await withTimeout {
+                    try await store.authenticateCredential(terminal: name, secret: secret)
+                }
+                if let claimedStore, claimedStore != terminal.storeCode {
+                    // Not an AUTH failure: the credentials are right, the till is configured for another store.
+                    session.authenticationFailed()
+                    throw LoyaltyError(
+                        .storeMismatch, "terminal \(terminal.name) belongs to \(terminal.storeCode ?? "no store"), not \(claimedStore)")
+                }
+                session.authenticated(
+                    terminalID: terminal.id, terminal: terminal.name, store: terminal.storeCode, credential: credential)
                 var fields: ReplyFields = ["terminal": terminal.name]
                 fields.append("store", terminal.storeCode)
+                if let expires = credential.expiresAt { fields.append("secret_expires", Self.timestamp(expires)) }
                 return .ok(fields)
             } catch {
                 // Wrong credentials end this connection's authentication; a database hiccup does not.
@@ -184,6 +199,17 @@ public struct RequestHandler: Sendable {
         case .ping, .help, .quit, .auth:
             throw LoyaltyError(.internal, "connection verb routed as a member verb")
         }
+    }
+
+    /// Re-reads the terminal's secrets when the session's last check is too old or its secret's grace has
+    /// ended: a revoked terminal, or one whose old secret expired, gets `AUTH_FAILED` (and the connection closes).
+    private func checkCredential(for request: Request, session: inout SessionState) async throws(LoyaltyError) {
+        let now = Date()
+        guard session.needsCredentialCheck(for: request, at: now, interval: configuration.credentialCheckInterval),
+            case .authenticated(let terminalID, _, _) = session.phase, let credential = session.credential
+        else { return }
+        let expires = try await withTimeout { try await store.confirmCredential(terminal: terminalID, credential) }
+        session.credentialConfirmed(expiresAt: expires, at: now)
     }
 
     /// The origin of a mutating request for the store: the terminal, the `req` and the request's fingerprint.

@@ -5,6 +5,7 @@ import LoyaltyProtocol
 import LoyaltyStore
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// The TCP server that point-of-sale terminals talk to. A `Service`: run it in a `ServiceGroup`
@@ -18,40 +19,58 @@ public struct LoyaltyServer: Service {
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
     let onServerRunning: @Sendable (SocketAddress) async -> Void
+    let onTLSServerRunning: @Sendable (SocketAddress) async -> Void
 
-    /// - Parameter onServerRunning: called with the bound address once the server accepts connections
-    ///   (tests bind port 0 and learn the port here).
+    /// - Parameters:
+    ///   - onServerRunning: called with the plaintext listener's address once it accepts connections
+    ///     (tests bind port 0 and learn the port here).
+    ///   - onTLSServerRunning: the same for the TLS listener, when ``ServerConfiguration/tls`` is set.
     public init(
         configuration: ServerConfiguration, store: LoyaltyStore, logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        onServerRunning: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (SocketAddress) async -> Void = { _ in },
+        onTLSServerRunning: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.handler = RequestHandler(store: store, configuration: configuration, eventLoopGroup: eventLoopGroup)
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
         self.onServerRunning = onServerRunning
+        self.onTLSServerRunning = onTLSServerRunning
     }
 
     public func run() async throws {
-        let serverChannel = try await bind()
-        guard let address = serverChannel.channel.localAddress else {
-            throw ServerError.noLocalAddress
+        let listeners = try await TerminalListeners.open(configuration) { port, tls throws(LoyaltyError) in
+            try await bind(port: port, tls: tls)
         }
-        logger.info("listening for terminals", metadata: ["address": "\(address)"])
-        await onServerRunning(address)
+        for (channel, isTLS) in listeners.all {
+            guard let address = channel.channel.localAddress else { throw ServerError.noLocalAddress }
+            logger.info("listening for terminals", metadata: ["address": "\(address)", "tls": "\(isTLS)"])
+            await (isTLS ? onTLSServerRunning : onServerRunning)(address)
+        }
 
         let registry = ConnectionRegistry()
         let gracePeriod = configuration.shutdownGracePeriod
-        let listener = serverChannel.channel
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
-                try await serverChannel.executeThenClose { connections in
-                    for try await accepted in connections {
-                        guard let connection = accepted.take() else { continue }
-                        group.addTask {
-                            await serve(connection, registry: registry)
+                // Both listeners feed one stream, so that this task alone adds the connections' tasks.
+                let (accepted, sink) = AsyncStream.makeStream(of: AcceptedConnection.self)
+                group.addTask {
+                    defer { sink.finish() }
+                    try await withThrowingDiscardingTaskGroup { accepting in
+                        for (serverChannel, _) in listeners.all {
+                            accepting.addTask {
+                                try await serverChannel.executeThenClose { connections in
+                                    for try await connection in connections { sink.yield(connection) }
+                                }
+                            }
                         }
+                    }
+                }
+                for await connection in accepted {
+                    guard let connection = connection.take() else { continue }
+                    group.addTask {
+                        await serve(connection, registry: registry)
                     }
                 }
                 // The listener is closed; connections drain. Past the grace period, close them anyway.
@@ -67,13 +86,13 @@ public struct LoyaltyServer: Service {
         } onGracefulShutdown: {
             logger.info("shutting down: no new connections, finishing requests in flight")
             registry.beginShutdown()
-            listener.close(promise: nil)
+            for (listener, _) in listeners.all { listener.channel.close(promise: nil) }
         }
         logger.info("terminal server stopped")
     }
 
     /// Opens the listening socket; a failure (port in use, address not available) is a configuration error.
-    private func bind() async throws(LoyaltyError) -> NIOAsyncChannel<AcceptedConnection, Never> {
+    private func bind(port: Int, tls: NIOSSLContext?) async throws(LoyaltyError) -> NIOAsyncChannel<AcceptedConnection, Never> {
         do {
             let maximumLineLength = configuration.maximumLineLength
             let idle = configuration.idleTimeout.components
@@ -85,9 +104,10 @@ public struct LoyaltyServer: Service {
                 .serverChannelOption(.maxMessagesPerRead, value: 64)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.socketOption(.so_keepalive), value: 1)
-                .bind(host: configuration.host, port: configuration.port) { channel in
+                .bind(host: configuration.host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations
+                        if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
                         try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                         try pipeline.addHandler(IdleConnectionCloser())
                         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
@@ -97,9 +117,9 @@ public struct LoyaltyServer: Service {
         } catch let error as IOError {
             throw LoyaltyError(
                 .configuration,
-                "cannot listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode)))")
+                "cannot listen on \(configuration.host):\(port): \(String(cString: strerror(error.errnoCode)))")
         } catch {
-            throw LoyaltyError(.configuration, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            throw LoyaltyError(.configuration, "cannot listen on \(configuration.host):\(port): \(error)")
         }
     }
 
@@ -117,6 +137,7 @@ public struct LoyaltyServer: Service {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var session = SessionState()
+                var certificateRead = false
                 for try await frame in inbound {
                     var reply = channel.allocator.buffer(capacity: 128)
                     switch frame {
@@ -127,6 +148,11 @@ public struct LoyaltyServer: Service {
                         return
                     case .line(let line):
                         if RequestParser.isBlank(line) { continue }
+                        if !certificateRead {
+                            // The first line arrives after the handshake: the peer's certificate is known now.
+                            certificateRead = true
+                            session.clientCertificateNames = await ClientCertificateNames.of(channel)
+                        }
                         _ = registry.setBusy(id, true)
                         if let terminal = session.terminalName { logger[metadataKey: "terminal"] = "\(terminal)" }
                         let answer = await handler.handle(line: line, session: &session, logger: logger)

@@ -15,13 +15,22 @@ public struct ServerConfiguration: Sendable {
     /// How long graceful shutdown waits for in-flight requests before closing connections anyway.
     public var shutdownGracePeriod: Duration
     public var earnRates: EarnRates
+    /// The TLS listener (`server.tls.*`); nil: none.
+    public var tls: TerminalTLS?
+    /// Whether the plaintext listener on ``port`` runs (`server.plaintext`); off only with ``tls`` set.
+    public var plaintext: Bool
+    /// How long a connection's AUTH is trusted before the next request re-reads the terminal's secrets
+    /// (`server.credential-check-seconds`): a rotation's expired old secret is refused on open connections
+    /// at most this late. Zero: every request re-reads them.
+    public var credentialCheckInterval: Duration
     /// Region for phone numbers written without a country code.
     public var defaultRegion: PhoneNumber.Region
 
     public init(
         host: String = "127.0.0.1", port: Int = 7470, maximumLineLength: Int = 8192, idleTimeout: Duration = .seconds(300),
         requestTimeout: Duration = .seconds(10), shutdownGracePeriod: Duration = .seconds(10),
-        earnRates: EarnRates = .standard, defaultRegion: PhoneNumber.Region = .unitedStates
+        earnRates: EarnRates = .standard, defaultRegion: PhoneNumber.Region = .unitedStates,
+        tls: TerminalTLS? = nil, plaintext: Bool = true, credentialCheckInterval: Duration = .seconds(1)
     ) {
         self.host = host
         self.port = port
@@ -31,5 +40,8 @@ public struct ServerConfiguration: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.earnRates = earnRates
         self.defaultRegion = defaultRegion
+        self.tls = tls
+        self.plaintext = plaintext
+        self.credentialCheckInterval = credentialCheckInterval
     }
 }

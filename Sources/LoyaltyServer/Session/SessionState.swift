@@ -1,4 +1,6 @@
+import Foundation
 import LoyaltyProtocol
+import LoyaltyStore
 
 /// The state of one terminal connection, apart from any I/O: the handler asks it what a request may
 /// do and feeds it the outcomes.
@@ -10,8 +12,15 @@ public struct SessionState: Sendable, Equatable {
     }
 
     public private(set) var phase: Phase = .unauthenticated
+    /// The names in the terminal's verified TLS client certificate; nil on plaintext or without one.
+    public var clientCertificateNames: [String]?
+    /// The secret the connection authenticated with, and when it was last found valid.
+    public private(set) var credential: TerminalCredential?
+    public private(set) var credentialCheckedAt: Date?
 
-    public init() {}
+    public init(clientCertificateNames: [String]? = nil) {
+        self.clientCertificateNames = clientCertificateNames
+    }
 
     /// What to do with a parsed request in the current phase.
     public enum Decision: Sendable, Equatable {
@@ -34,19 +43,44 @@ public struct SessionState: Sendable, Equatable {
         }
     }
 
+    /// Whether a client certificate, when there is one, allows AUTH as `terminal`: it must name it.
+    public func certificateAllows(terminal: String) -> Bool {
+        clientCertificateNames.map { $0.contains(terminal) } ?? true
+    }
+
+    /// Whether the secret of this connection's AUTH must be re-read before `request` runs: the check is
+    /// older than `interval`, or the secret's grace period has ended.
+    public func needsCredentialCheck(for request: Request, at now: Date, interval: Duration) -> Bool {
+        guard case .authenticated = phase, !request.allowedBeforeAuth, let credentialCheckedAt else { return false }
+        if let expiry = credential?.expiresAt, now >= expiry { return true }
+        return .seconds(now.timeIntervalSince(credentialCheckedAt)) >= interval
+    }
+
     /// A successful AUTH; a later AUTH on the same connection switches terminal.
-    public mutating func authenticated(terminalID: Int64, terminal: String, store: String?) {
+    public mutating func authenticated(
+        terminalID: Int64, terminal: String, store: String?, credential: TerminalCredential? = nil, at now: Date = Date()
+    ) {
         guard phase != .closing else { return }
         phase = .authenticated(terminalID: terminalID, terminal: terminal, store: store)
+        self.credential = credential
+        credentialCheckedAt = credential == nil ? nil : now
+    }
+
+    /// The re-read secret is still valid (`expiresAt` as now known: a rotation may have begun since AUTH).
+    public mutating func credentialConfirmed(expiresAt: Date?, at now: Date) {
+        credential?.expiresAt = expiresAt
+        credentialCheckedAt = now
     }
 
     /// A failed AUTH drops any earlier authentication of this connection.
     public mutating func authenticationFailed() {
         guard phase != .closing else { return }
         phase = .unauthenticated
+        credential = nil
+        credentialCheckedAt = nil
     }
 
-    /// The terminal was found revoked while the connection was open.
+    /// The terminal was found revoked, or its secret replaced, while the connection was open.
     public mutating func terminalRevoked() {
         phase = .closing
     }

@@ -3,11 +3,11 @@ import Foundation
 import LoyaltyCore
 import LoyaltyStore
 
-/// `loyalty terminal add|list|revoke`.
+/// `loyalty terminal add|list|rotate|revoke`.
 struct TerminalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "terminal", abstract: "Point-of-sale terminals allowed to connect.",
-        subcommands: [Add.self, List.self, Revoke.self])
+        subcommands: [Add.self, List.self, TerminalRotateCommand.self, Revoke.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
