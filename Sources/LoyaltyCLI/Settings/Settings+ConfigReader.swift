@@ -73,6 +73,7 @@ extension Settings {
             shutdownGracePeriod: .seconds(
                 try Self.integer(config, "server.shutdown-grace-seconds", default: 10, in: 0...3600)),
             earnRates: earnRates, defaultRegion: defaultRegion)
+        server.limits = try Self.connectionLimits(config)
     }
 
     /// An integer setting within `range`.

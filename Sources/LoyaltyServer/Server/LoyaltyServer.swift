@@ -42,6 +42,7 @@ public struct LoyaltyServer: Service {
         await onServerRunning(address)
 
         let registry = ConnectionRegistry()
+        let limiter = ClientLimiter(configuration.limits)
         let gracePeriod = configuration.shutdownGracePeriod
         let listener = serverChannel.channel
         try await withGracefulShutdownHandler {
@@ -50,7 +51,7 @@ public struct LoyaltyServer: Service {
                     for try await accepted in connections {
                         guard let connection = accepted.take() else { continue }
                         group.addTask {
-                            await serve(connection, registry: registry)
+                            await serve(connection, registry: registry, limiter: limiter)
                         }
                     }
                 }
@@ -76,6 +77,7 @@ public struct LoyaltyServer: Service {
     private func bind() async throws(LoyaltyError) -> NIOAsyncChannel<AcceptedConnection, Never> {
         do {
             let maximumLineLength = configuration.maximumLineLength
+            let readTimeout = configuration.limits.readTimeout
             let idle = configuration.idleTimeout.components
             let idleTimeout = TimeAmount.nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
             return try await ServerBootstrap(group: eventLoopGroup)
@@ -90,6 +92,7 @@ public struct LoyaltyServer: Service {
                         let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                         try pipeline.addHandler(IdleConnectionCloser())
+                        try pipeline.addHandler(PartialLineTimeout(timeout: readTimeout))
                         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
                         return AcceptedConnection(try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel))
                     }
@@ -103,8 +106,16 @@ public struct LoyaltyServer: Service {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<Frame, ByteBuffer>, registry: ConnectionRegistry) async {
+    private func serve(
+        _ connection: NIOAsyncChannel<Frame, ByteBuffer>, registry: ConnectionRegistry, limiter: ClientLimiter
+    ) async {
         let channel = connection.channel
+        let source = ClientLimiter.Source(peer: channel.remoteAddress)
+        guard limiter.openConnection(from: source) else {
+            await refuse(connection, source: source)
+            return
+        }
+        defer { limiter.closeConnection(from: source) }
         guard let id = registry.register(channel) else {
             // Accepted while shutting down. Closing through executeThenClose finishes the channel's
             // writer; dropping it unfinished would trap in NIO.
@@ -127,9 +138,20 @@ public struct LoyaltyServer: Service {
                         return
                     case .line(let line):
                         if RequestParser.isBlank(line) { continue }
+                        guard limiter.allowRequest(from: source, terminal: session.terminalID) else {
+                            Reply.error(.init(.rateLimited, "too many requests; retry after a pause")).encode(into: &reply)
+                            try await outbound.write(reply)
+                            continue
+                        }
+                        let isAuth = AuthLine.matches(line)
+                        if isAuth, let delay = limiter.authDelay(for: source) {
+                            // Only this connection waits; the event loop and other connections go on.
+                            try await Task.sleep(for: delay)
+                        }
                         _ = registry.setBusy(id, true)
                         if let terminal = session.terminalName { logger[metadataKey: "terminal"] = "\(terminal)" }
                         let answer = await handler.handle(line: line, session: &session, logger: logger)
+                        if isAuth { Self.countAuth(answer, from: source, limiter: limiter, logger: logger) }
                         answer.encode(into: &reply)
                         try await outbound.write(reply)
                         let shuttingDown = registry.setBusy(id, false)

@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     /// How long graceful shutdown waits for in-flight requests before closing connections anyway.
     public var shutdownGracePeriod: Duration
     public var earnRates: EarnRates
+    /// Caps, rate limits, the read time-out and the AUTH backoff against hostile clients.
+    public var limits = ConnectionLimits()
     /// Region for phone numbers written without a country code.
     public var defaultRegion: PhoneNumber.Region
 
