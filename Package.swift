@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LoyaltyServerTests",
-            dependencies: ["LoyaltyServer", "LoyaltyTesting"],
+            dependencies: ["LoyaltyServer", "LoyaltyTesting", "LoyaltyTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
