@@ -51,7 +51,9 @@ struct FuzzOverTCPTests {
     /// would end the connection), not longer than the limit (LINE_TOO_LONG closes the connection), not blank.
     static func sendable(_ bytes: [UInt8]) -> [UInt8]? {
         let line = Array(bytes.prefix(8000).map { $0 == UInt8(ascii: "\n") ? UInt8(ascii: " ") : $0 })
-        if RequestParser.isBlank(ByteBuffer(bytes: line)) { return nil }
+        // The server strips one CR before the LF: "\r" alone is a blank line, which gets no reply.
+        let content = line.last == UInt8(ascii: "\r") ? Array(line.dropLast()) : line
+        if RequestParser.isBlank(ByteBuffer(bytes: content)) { return nil }
         if case .quit? = try? parser.parse(ByteBuffer(bytes: line)) { return nil }
         return line
     }
