@@ -165,7 +165,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LoyaltyServerTests",
-            dependencies: ["LoyaltyServer", "LoyaltyTesting", .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            dependencies: [
+                "LoyaltyServer", "LoyaltyTesting", "LoyaltyTestSupport", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -76,6 +76,7 @@ extension Settings {
             tls: try Self.terminalTLS(config), plaintext: try Self.plaintextListener(config),
             credentialCheckInterval: .seconds(
                 try Self.integer(config, "server.credential-check-seconds", default: 1, in: 0...3600)))
+        server.limits = try Self.connectionLimits(config)
     }
 
     /// An integer setting within `range`.

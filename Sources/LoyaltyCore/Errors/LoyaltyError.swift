@@ -86,6 +86,9 @@ extension LoyaltyError.Code {
     public static let idempotencyConflict = Self(rawValue: "IDEMPOTENCY_CONFLICT")
     /// The request line is longer than the protocol allows; the connection is closed.
     public static let lineTooLong = Self(rawValue: "LINE_TOO_LONG")
+    /// A connection limit was reached (too many connections from one address, a line not finished within
+    /// the read time-out); the server closes the connection after this reply.
+    public static let limit = Self(rawValue: "LIMIT")
     /// The database cannot be reached. Nothing was changed; the request is safe to retry.
     public static let unavailable = Self(rawValue: "UNAVAILABLE")
     /// An unexpected failure. Details are logged, never sent.

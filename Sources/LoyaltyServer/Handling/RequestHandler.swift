@@ -92,7 +92,8 @@ public struct RequestHandler: Sendable {
                 // Wrong credentials end this connection's authentication; a database hiccup does not.
                 if error.code == .authFailed {
                     session.authenticationFailed()
-                    logger.notice("AUTH failed", metadata: ["terminal": "\(name)"])
+                    // Every failure at warning, with the terminal name; the peer address is in the logger's metadata.
+                    logger.warning("AUTH failed", metadata: ["terminal": "\(name)"])
                 }
                 throw error
             }

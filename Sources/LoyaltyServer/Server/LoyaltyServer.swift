@@ -50,6 +50,7 @@ public struct LoyaltyServer: Service {
         }
 
         let registry = ConnectionRegistry()
+        let limiter = ClientLimiter(configuration.limits)
         let gracePeriod = configuration.shutdownGracePeriod
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
@@ -70,7 +71,7 @@ public struct LoyaltyServer: Service {
                 for await connection in accepted {
                     guard let connection = connection.take() else { continue }
                     group.addTask {
-                        await serve(connection, registry: registry)
+                        await serve(connection, registry: registry, limiter: limiter)
                     }
                 }
                 // The listener is closed; connections drain. Past the grace period, close them anyway.
@@ -95,6 +96,7 @@ public struct LoyaltyServer: Service {
     private func bind(port: Int, tls: NIOSSLContext?) async throws(LoyaltyError) -> NIOAsyncChannel<AcceptedConnection, Never> {
         do {
             let maximumLineLength = configuration.maximumLineLength
+            let readTimeout = configuration.limits.readTimeout
             let idle = configuration.idleTimeout.components
             let idleTimeout = TimeAmount.nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
             return try await ServerBootstrap(group: eventLoopGroup)
@@ -110,6 +112,7 @@ public struct LoyaltyServer: Service {
                         if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
                         try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                         try pipeline.addHandler(IdleConnectionCloser())
+                        try pipeline.addHandler(PartialLineTimeout(timeout: readTimeout))
                         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
                         return AcceptedConnection(try NIOAsyncChannel<Frame, ByteBuffer>(wrappingChannelSynchronously: channel))
                     }
@@ -123,8 +126,16 @@ public struct LoyaltyServer: Service {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<Frame, ByteBuffer>, registry: ConnectionRegistry) async {
+    private func serve(
+        _ connection: NIOAsyncChannel<Frame, ByteBuffer>, registry: ConnectionRegistry, limiter: ClientLimiter
+    ) async {
         let channel = connection.channel
+        let source = ClientLimiter.Source(peer: channel.remoteAddress)
+        guard limiter.openConnection(from: source) else {
+            await refuse(connection, source: source)
+            return
+        }
+        defer { limiter.closeConnection(from: source) }
         guard let id = registry.register(channel) else {
             // Accepted while shutting down. Closing through executeThenClose finishes the channel's
             // writer; dropping it unfinished would trap in NIO.
@@ -153,9 +164,20 @@ public struct LoyaltyServer: Service {
                             certificateRead = true
                             session.clientCertificateNames = await ClientCertificateNames.of(channel)
                         }
+                        guard limiter.allowRequest(from: source, terminal: session.terminalID) else {
+                            Reply.error(.init(.rateLimited, "too many requests; retry after a pause")).encode(into: &reply)
+                            try await outbound.write(reply)
+                            continue
+                        }
+                        let isAuth = AuthLine.matches(line)
+                        if isAuth, let delay = limiter.authDelay(for: source) {
+                            // Only this connection waits; the event loop and other connections go on.
+                            try await Task.sleep(for: delay)
+                        }
                         _ = registry.setBusy(id, true)
                         if let terminal = session.terminalName { logger[metadataKey: "terminal"] = "\(terminal)" }
                         let answer = await handler.handle(line: line, session: &session, logger: logger)
+                        if isAuth { Self.countAuth(answer, from: source, limiter: limiter, logger: logger) }
                         answer.encode(into: &reply)
                         try await outbound.write(reply)
                         let shuttingDown = registry.setBusy(id, false)

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     /// (`server.credential-check-seconds`): a rotation's expired old secret is refused on open connections
     /// at most this late. Zero: every request re-reads them.
     public var credentialCheckInterval: Duration
+    /// Caps, rate limits, the read time-out and the AUTH backoff against hostile clients.
+    public var limits = ConnectionLimits()
     /// Region for phone numbers written without a country code.
     public var defaultRegion: PhoneNumber.Region
 
