@@ -56,5 +56,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0017_till_fast_path.sql",
             sql: String(decoding: PackageResources._017_till_fast_path_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0023_database_roles.sql",
+            sql: String(decoding: PackageResources._023_database_roles_sql, as: UTF8.self)),
     ]
 }
