@@ -65,5 +65,8 @@ public enum LoyaltySchema {
         SchemaFile(
             name: "0021_terminal_security.sql",
             sql: String(decoding: PackageResources._021_terminal_security_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0023_database_roles.sql",
+            sql: String(decoding: PackageResources._023_database_roles_sql, as: UTF8.self)),
     ]
 }

@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on, host:port (also LOYALTY_LISTEN).")
     var listen: String?
 
-    @Flag(help: "Apply pending migrations to an external database before serving.")
+    @Flag(help: "Apply pending migrations to an external database before serving (through database.migration-url when set).")
     var migrate = false
 
     func run() async throws {
@@ -38,7 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
                 giftCardRules: settings.giftCardRules, trackerRules: settings.trackerRules,
                 installationKey: key)
             let server = LoyaltyServer(configuration: settings.server, store: store, logger: logger)
-            let policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent
+            var policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent
+            if migrate, database.embedded == nil, settings.databaseMigrationURL != nil {
+                // The owner migrates on a connection of its own; the app role's pool only checks.
+                try await CommandRuntime.migrate(url: database.migrationURL, logger: logger)
+                policy = .requireCurrent
+            }
             let migrations = MigrationService(client: client, policy: policy, logger: logger)
             // Stopped in reverse order: the server drains first, while the database client is still up.
             let group = ServiceGroup(

@@ -77,6 +77,33 @@ struct CommandRuntime: Sendable {
         return try outcome.get()
     }
 
+    /// Applies pending migrations through the migration URL (`database.migration-url`, else the database
+    /// URL) with a client of its own, for `db migrate`.
+    func migrateSchema(reapplyingPrivileges: Bool) async throws -> [Migration] {
+        let database = try await DatabaseLocation.open(settings: settings, role: "cli", logger: logger)
+        let outcome: Result<[Migration], any Error>
+        do {
+            outcome = .success(
+                try await Self.migrate(url: database.migrationURL, reapplyingPrivileges: reapplyingPrivileges, logger: logger))
+        } catch {
+            outcome = .failure(error)
+        }
+        try await database.close(logger: logger)
+        return try outcome.get()
+    }
+
+    /// Runs the migrator on a one-connection client of `url`, which it starts and stops.
+    static func migrate(url: DatabaseURL, reapplyingPrivileges: Bool = false, logger: Logger) async throws -> [Migration] {
+        var backgroundLogger = logger
+        if backgroundLogger.logLevel > .debug { backgroundLogger.logLevel = .error }
+        let client = PostgresClient(configuration: url.clientConfiguration(poolSize: 1), backgroundLogger: backgroundLogger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await Migrator(client: client, logger: logger).migrate(reapplyingPrivileges: reapplyingPrivileges)
+        }
+    }
+
     static func prepareSchema(client: PostgresClient, policy: MigrationPolicy, logger: Logger) async throws {
         let migrator = Migrator(client: client, logger: logger)
         switch policy {

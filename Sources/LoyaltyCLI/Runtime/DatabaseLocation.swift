@@ -11,6 +11,8 @@ import LoyaltyStore
 struct DatabaseLocation: Sendable {
     /// The database, with this process's `application_name`.
     let url: DatabaseURL
+    /// Where migrations run: `database.migration-url` (the schema owner) when set, else ``url``.
+    let migrationURL: DatabaseURL
     let embedded: (cluster: EmbeddedPostgres, claim: EmbeddedPostgresClaim)?
 
     /// - Parameter role: what this process is (`serve`, `cli`), for the connection name.
@@ -18,14 +20,16 @@ struct DatabaseLocation: Sendable {
         let name = "loyalty-\(role)-\(ProcessInfo.processInfo.processIdentifier)"
         if var url = settings.databaseURL {
             url.applicationName = url.applicationName ?? name
-            return DatabaseLocation(url: url, embedded: nil)
+            var migrationURL = settings.databaseMigrationURL ?? url
+            migrationURL.applicationName = migrationURL.applicationName ?? name
+            return DatabaseLocation(url: url, migrationURL: migrationURL, embedded: nil)
         }
         let cluster = EmbeddedPostgres(
             home: settings.home, logger: logger, binDirectory: settings.postgresBinDirectory, runAsUser: settings.postgresUser)
         let (_, claim) = try await cluster.startAndClaim()
         var url = cluster.databaseURL
         url.applicationName = name
-        return DatabaseLocation(url: url, embedded: (cluster, claim))
+        return DatabaseLocation(url: url, migrationURL: url, embedded: (cluster, claim))
     }
 
     /// Releases this process's claim on the embedded cluster, stopping it if no other `loyalty` process

@@ -20,7 +20,7 @@ extension Settings {
         if let level = options.logLevel { flagValues["log.level"] = ConfigValue(.string(level), isSecret: false) }
         providers.append(InMemoryProvider(name: "flags", values: flagValues))
         providers.append(
-            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["LOYALTY_DATABASE_URL"]))
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["LOYALTY_DATABASE_URL", "LOYALTY_DATABASE_MIGRATION_URL"]))
                 .prefixKeys(with: "loyalty"))
         if let file = options.config ?? environment["LOYALTY_CONFIG"] {
             guard FileManager.default.fileExists(atPath: file) else {
@@ -37,6 +37,11 @@ extension Settings {
 
     init(reader config: ConfigReader) throws {
         databaseURL = try config.string(forKey: "database.url", isSecret: true).map { try DatabaseURL(parsing: $0) }
+        databaseMigrationURL = try config.string(forKey: "database.migration-url", isSecret: true)
+            .map { try DatabaseURL(parsing: $0) }
+        if databaseMigrationURL != nil && databaseURL == nil {
+            throw LoyaltyError(.configuration, "database.migration-url is set but database.url is not: set both, or neither for the embedded cluster")
+        }
         poolSize = try Self.integer(config, "database.pool-size", default: 8, in: 1...200)
         home = config.string(forKey: "home", default: ".loyalty")
         postgresBinDirectory = config.string(forKey: "pg.bin")

@@ -7,6 +7,9 @@ import LoyaltyStore
 struct Settings: Sendable {
     /// `LOYALTY_DATABASE_URL`: an external PostgreSQL. Unset: the embedded cluster under `home`.
     var databaseURL: DatabaseURL?
+    /// `LOYALTY_DATABASE_MIGRATION_URL`: the schema owner's URL, for `db migrate` and `serve --migrate`, when
+    /// `database.url` is the app role's (docs/operations.md, "Database roles"). Unset: `database.url`.
+    var databaseMigrationURL: DatabaseURL?
     var poolSize: Int
     /// `LOYALTY_HOME`: the state directory (embedded cluster, socket). Default `./.loyalty`.
     var home: String

@@ -114,8 +114,9 @@ extension Migrator {
         if let positionText = info[.position], let position = Int(positionText), position > 0 {
             line += statement.text.prefix(position - 1).filter { $0 == "\n" }.count
         }
+        let advice = info[.sqlState] == "42501" ? "; \(ownerAdvice)" : ""
         return LoyaltyError(
-            .configuration, "migration \(migration.name) failed at line \(line): \(describe(psqlError))"
+            .configuration, "migration \(migration.name) failed at line \(line): \(describe(psqlError))\(advice)"
         )
     }
 

@@ -75,13 +75,22 @@ public struct Migrator: Sendable {
     ///   or a pending file sorts before one already applied; `.configuration` naming the file and line when a
     ///   statement fails (that file is rolled back; earlier ones stay applied); `.unavailable` when the
     ///   database cannot be reached.
+    ///
+    /// After a run that applied something (or always, with `reapplyingPrivileges`), the database's own
+    /// `loyalty_grant_privileges()` hands the objects to the owner role and grants the app role what it
+    /// needs (`0023_database_roles.sql`), so objects added by any migration are covered.
+    ///
+    /// - Throws: also ``LoyaltyError`` `.configuration` saying to use the migration URL when the role may not
+    ///   change the schema (the app role).
     @discardableResult
-    public func migrate() async throws -> [Migration] {
+    public func migrate(reapplyingPrivileges: Bool = false) async throws -> [Migration] {
         try Self.validateOrder(of: migrations)
         return try await withMappedErrors {
             try await client.withConnection { connection in
                 try await withMigrationLock(on: connection) {
-                    try await connection.query(Self.createTable, logger: logger)
+                    try await refusingUnprivileged(on: connection) {
+                        try await connection.query(Self.createTable, logger: logger)
+                    }
                     let records = try await readRecords(on: connection) ?? []
                     let plan = try Self.plan(migrations, records: records)
                     for unknown in Self.statuses(of: migrations, records: records) {
@@ -93,6 +102,9 @@ public struct Migrator: Sendable {
                     }
                     for migration in plan {
                         try await apply(migration, on: connection)
+                    }
+                    if !plan.isEmpty || reapplyingPrivileges {
+                        try await grantPrivileges(on: connection)
                     }
                     return plan
                 }

@@ -11,11 +11,14 @@ extension LoyaltyStore {
     /// into purchases feeds), in batches of one transaction each. With `all`, every member with purchases
     /// is queued first: after a change of `programme.time-zone` or `tracker.currency`. Returns the members
     /// refreshed.
+    ///
+    /// On a read-only database (a streaming replica) nothing is refreshed and 0 returned: readers there see
+    /// the metrics as the primary last refreshed them (docs/scaling.md).
     @discardableResult
     public func refreshPurchaseMetrics(all: Bool = false) async throws(LoyaltyError) -> Int {
         let zone = rules.timeZone
         let currency = trackerRules.currency.code
-        return try await run {
+        return try await runUnlessReadOnly(otherwise: 0) {
             if all {
                 try await client.query("select loyalty_queue_all_purchase_metrics()", logger: logger).decode(Int.self)
                     .reduce(0) { $0 + $1 }

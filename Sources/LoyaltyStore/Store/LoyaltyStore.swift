@@ -65,6 +65,19 @@ public struct LoyaltyStore: Sendable {
         }
     }
 
+    /// Runs a query that writes only to keep derived data fresh; on a read-only database (a standby,
+    /// SQLSTATE 25006) returns `fallback` instead of failing.
+    func runUnlessReadOnly<Result>(otherwise fallback: Result, _ body: () async throws -> Result) async throws(LoyaltyError) -> Result {
+        do {
+            return try await body()
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "25006" {
+            logger.debug("read-only database: derived data not refreshed")
+            return fallback
+        } catch {
+            throw StoreErrorMapping.map(error, logger: logger)
+        }
+    }
+
     /// Runs a mutating call; when a concurrent duplicate of the same terminal request committed first
     /// (the idempotency record's primary key was taken), runs it once more so that it replays.
     func runIdempotent<Result>(_ body: () async throws -> Result) async throws(LoyaltyError) -> Result {

@@ -104,6 +104,13 @@ enum StoreErrorMapping {
             return LoyaltyError(.unavailable, "database did not answer in time; retry with the same req")
         case let state where state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300":
             return LoyaltyError(.unavailable, "database unavailable; retry with the same req")
+        case "25006":
+            // A hot standby (or default_transaction_read_only): docs/scaling.md.
+            return LoyaltyError(.unavailable, "the database is read-only (a standby?): changes go to the primary")
+        case "42501":
+            // The app role (0023_database_roles.sql) lacks a privilege: a deployment error, not the caller's.
+            logger.error("database role lacks a privilege", metadata: ["message": "\(message)"])
+            return LoyaltyError(.configuration, "the database role may not do this (\(message)); see docs/operations.md, Database roles")
         case "40001", "40P01":
             return LoyaltyError(.unavailable, "database conflict; retry with the same req")
         default:

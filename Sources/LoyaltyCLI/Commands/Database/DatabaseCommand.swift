@@ -8,14 +8,14 @@ struct DatabaseCommand: AsyncParsableCommand {
         subcommands: [Migrate.self, Status.self, Check.self])
 
     struct Migrate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
+        static let configuration = CommandConfiguration(
+            abstract: "Apply pending migrations (through database.migration-url when set).")
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             let runtime = try await CommandRuntime.make(options)
-            let applied = try await runtime.withStore(migrations: .leave) { store in
-                try await Migrator(client: store.client, logger: runtime.logger).migrate().map(\.name)
-            }
+            // An explicit run also re-grants (roles a DBA created since the last migration).
+            let applied = try await runtime.migrateSchema(reapplyingPrivileges: true).map(\.name)
             try runtime.output.list(columns: ["applied"], rows: applied.map { [$0] }, json: ["applied": applied])
             if applied.isEmpty { runtime.output.message("schema is up to date") }
         }
