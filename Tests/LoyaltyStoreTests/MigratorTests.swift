@@ -214,6 +214,31 @@ struct MigratorTests {
         }
     }
 
+    @Test("a select whose function fails while producing its row fails the file at that line")
+    func aFailingSelectIsReportedAtItsLine() async throws {
+        try await withTestDatabase(schema: .empty) { database in
+            let broken = try Migration(
+                name: "0002_select.sql",
+                sql: """
+                    create table half_done (x int);
+                    create function fails() returns int language plpgsql as $$
+                    begin
+                        raise exception 'grant step failed';
+                    end
+                    $$;
+                    select fails();
+                    create table after_it (x int);
+                    """
+            )
+            let migrator = Migrator(client: database.client, migrations: [Self.first, broken], logger: database.logger)
+            let error = await #expect(throws: LoyaltyError.self) { try await migrator.migrate() }
+            #expect(error?.message.contains("migration 0002_select.sql failed at line 7") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("grant step failed") == true)
+            #expect(try await Self.recordedVersions(database) == [1])
+            #expect(try await Self.tableExists(database, "half_done") == false)
+        }
+    }
+
     @Test func refusesTransactionControlInAFile() async throws {
         try await withTestDatabase(schema: .empty) { database in
             let sneaky = try Migration(name: "0001_sneaky.sql", sql: "create table a (x int);\ncommit;\n")

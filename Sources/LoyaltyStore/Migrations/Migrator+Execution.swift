@@ -85,7 +85,10 @@ extension Migrator {
         do {
             for statement in script.statements {
                 do {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
+                    // A statement's rows are read to the end: an error raised while they are produced (a
+                    // `select f()` whose function fails) is only reported then.
+                    let rows = try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
+                    for try await _ in rows {}
                 } catch {
                     throw Self.failure(of: migration, at: statement, error)
                 }
