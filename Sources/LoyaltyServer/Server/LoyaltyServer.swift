@@ -17,17 +17,24 @@ public struct LoyaltyServer: Service {
     let handler: RequestHandler
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
+    let metrics: ServerMetrics
     let onServerRunning: @Sendable (SocketAddress) async -> Void
 
-    /// - Parameter onServerRunning: called with the bound address once the server accepts connections
-    ///   (tests bind port 0 and learn the port here).
+    /// - Parameters:
+    ///   - metrics: where requests, connections and database errors are counted (swift-metrics' global
+    ///     factory by default, a no-op until the process bootstraps one).
+    ///   - onServerRunning: called with the bound address once the server accepts connections
+    ///     (tests bind port 0 and learn the port here).
     public init(
         configuration: ServerConfiguration, store: LoyaltyStore, logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        metrics: ServerMetrics = ServerMetrics(),
         onServerRunning: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
     ) {
         self.configuration = configuration
-        self.handler = RequestHandler(store: store, configuration: configuration, eventLoopGroup: eventLoopGroup)
+        self.handler = RequestHandler(
+            store: store, configuration: configuration, eventLoopGroup: eventLoopGroup, metrics: metrics)
+        self.metrics = metrics
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
         self.onServerRunning = onServerRunning
@@ -111,9 +118,16 @@ public struct LoyaltyServer: Service {
             try? await connection.executeThenClose { _, _ in }
             return
         }
-        defer { registry.remove(id) }
+        metrics.connectionsAccepted.increment()
+        metrics.connectionsOpen.increment()
+        defer {
+            registry.remove(id)
+            metrics.connectionsOpen.decrement()
+        }
         var logger = self.logger
         logger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
+        logger[metadataKey: "conn"] = "\(id)"
+        var sequence = 0
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var session = SessionState()
@@ -128,6 +142,9 @@ public struct LoyaltyServer: Service {
                     case .line(let line):
                         if RequestParser.isBlank(line) { continue }
                         _ = registry.setBusy(id, true)
+                        sequence += 1
+                        // conn.seq names the request in the logs: unique in this process, even without a req.
+                        logger[metadataKey: "seq"] = "\(sequence)"
                         if let terminal = session.terminalName { logger[metadataKey: "terminal"] = "\(terminal)" }
                         let answer = await handler.handle(line: line, session: &session, logger: logger)
                         answer.encode(into: &reply)
