@@ -20,6 +20,41 @@ struct OperationsCommandTests {
         try await LoyaltyProcess.run(arguments, environment: environment(db))
     }
 
+    /// Starts `loyalty ARGS` with its output in files, for a second process to run beside it. (``LoyaltyProcess/run``
+    /// blocks two of the few cooperative threads while it reads the pipes, so two of them at once can starve the test.)
+    func background(_ db: TestDatabase, _ arguments: [String]) throws -> BackgroundRun {
+        let directory = try makeTemporaryDirectory(prefix: "ops-bg-")
+        let process = Process()
+        process.executableURL = LoyaltyProcess.executable
+        process.arguments = arguments
+        process.environment = LoyaltyProcess.environment(environment(db))
+        let out = URL(fileURLWithPath: directory + "/out")
+        let err = URL(fileURLWithPath: directory + "/err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return BackgroundRun(process: process, directory: directory)
+    }
+
+    struct BackgroundRun {
+        let process: Process
+        let directory: String
+
+        /// Waits up to `timeout` for the exit (killing the process past it); status, stdout, stderr.
+        func finish(timeout: Duration = .seconds(60)) async throws -> LoyaltyProcess.Outcome {
+            let deadline = ContinuousClock.now + timeout
+            while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            LoyaltyProcess.killIfRunning(process)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let stdout = (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? ""
+            let stderr = (try? String(contentsOfFile: directory + "/err", encoding: .utf8)) ?? ""
+            return LoyaltyProcess.Outcome(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        }
+    }
+
     /// The port in a `… address=[IPv4]127.0.0.1/127.0.0.1:PORT …` log line.
     static func port(in line: String) throws -> Int {
         guard let address = line.split(separator: " ").first(where: { $0.hasPrefix("address=") }),
@@ -124,11 +159,11 @@ struct OperationsCommandTests {
             let expiry = try await loyalty(db, ["jobs", "run", "expiry"])
             #expect(expiry.status == 0, "\(expiry.stderr)")
 
-            let waiting = Task { try await loyalty(db, ["jobs", "run", "tiers", "--wait", "--format", "json"]) }
+            let waiting = try background(db, ["jobs", "run", "tiers", "--wait", "--format", "json"])
             try await Task.sleep(for: .seconds(2))
             #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'job.tiers'") == 0)
             try await holder.query("select pg_advisory_unlock(\(Int32(0x4C4A_4F42)), hashtext('tiers'))", logger: db.logger)
-            let waited = try await waiting.value
+            let waited = try await waiting.finish()
             #expect(waited.status == 0, "\(waited.stderr)")
             #expect(try waited.jsonObject()["job"] as? String == "tiers")
             #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'job.tiers'") == 1)
@@ -157,7 +192,7 @@ struct OperationsCommandTests {
             let holder = try await PostgresConnection.connect(configuration: db.url.connectionConfiguration(), id: 7003, logger: db.logger)
             try await holder.query("begin", logger: db.logger)
             try await holder.query("lock table audit_log in exclusive mode", logger: db.logger)
-            let first = Task { try await loyalty(db, ["jobs", "run", "tiers"]) }
+            let first = try background(db, ["jobs", "run", "tiers"])
             // Wait until the first runner waits on the table lock (it holds the job lock by then).
             let deadline = ContinuousClock.now + .seconds(60)
             while try await db.scalar(
@@ -166,10 +201,10 @@ struct OperationsCommandTests {
                 guard ContinuousClock.now < deadline else { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let second = try await loyalty(db, ["jobs", "run", "tiers"])
+            let second = try await background(db, ["jobs", "run", "tiers"]).finish()
             try await holder.query("rollback", logger: db.logger)
             try await holder.close()
-            let firstOutcome = try await first.value
+            let firstOutcome = try await first.finish()
             #expect(second.status == 75, "\(second.stderr)")
             #expect(firstOutcome.status == 0, "\(firstOutcome.stderr)")
             #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'job.tiers'") == 1)

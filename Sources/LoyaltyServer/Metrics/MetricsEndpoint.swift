@@ -35,7 +35,7 @@ public struct MetricsEndpoint: Service {
         self.onRunning = onRunning
     }
 
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, ByteBuffer>>
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
     public func run() async throws {
         let server: NIOAsyncChannel<Connection, Never>
@@ -88,7 +88,7 @@ public struct MetricsEndpoint: Service {
                         headers.add(name: "Connection", value: "close")
                         try await outbound.write(.head(HTTPResponseHead(version: request.version, status: status, headers: headers)))
                         if request.method != .HEAD {
-                            try await outbound.write(.body(ByteBuffer(bytes: body)))
+                            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
                         }
                         try await outbound.write(.end(nil))
                         return
