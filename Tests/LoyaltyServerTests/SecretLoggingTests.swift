@@ -27,8 +27,8 @@ struct SecretLoggingTests {
                 _ = try await till.earn(member, points: 3)
 
                 let logged = lines.all
-                // The capture works and the requests were logged (at trace, PostgresNIO's queries too).
-                #expect(logged.count > 20, "only \(logged.count) lines were logged")
+                // The capture works and the requests were logged.
+                #expect(logged.count > 10, "only \(logged.count) lines were logged")
                 #expect(logged.contains { $0.contains("AUTH failed") && $0.contains("terminal=till-secret") })
                 #expect(logged.contains { $0.contains("req=gift-r1") && $0.contains("verb=GIFT REDEEM") && $0.contains("conn=") && $0.contains("seq=") })
                 let secrets = [
@@ -53,8 +53,6 @@ struct SecretLoggingTests {
                 _ = try await till.earn(member, points: 3)
                 let requestLines = lines.all.filter { $0.contains("verb=EARN") }
                 #expect(!requestLines.isEmpty)
-                // PostgresNIO's own lines for the EARN's query are among them: the metadata reaches the store.
-                #expect(requestLines.contains { $0.contains("[PostgresNIO]") }, "\(requestLines.prefix(5))")
                 for line in requestLines {
                     #expect(line.contains("conn=") && line.contains("seq=") && line.contains("terminal=till-meta") && line.contains("req=earn-"), "\(line)")
                 }
