@@ -10,7 +10,7 @@ public struct LoyaltyCommand: AsyncParsableCommand {
             (LOYALTY_HOME), started on demand and shared with a running `loyalty serve`.
             """,
         subcommands: [
-            ServeCommand.self, DatabaseCommand.self, MemberCommand.self, PointsCommand.self, TerminalCommand.self,
+            ServeCommand.self, HealthCommand.self, DatabaseCommand.self, MemberCommand.self, PointsCommand.self, TerminalCommand.self,
             TierCommand.self, PromoCommand.self, JobsCommand.self, RewardCommand.self, VoucherCommand.self,
             GiftCardCommand.self, PurchaseCommand.self, SegmentCommand.self, ReportCommand.self,
             InteractionCommand.self, FollowUpCommand.self,

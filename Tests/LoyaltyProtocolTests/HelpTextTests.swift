@@ -5,7 +5,7 @@ import Testing
 @Suite("HelpText")
 struct HelpTextTests {
     static let verbs = [
-        "PING", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE", "REWARDS", "CLAIM",
+        "PING", "HEALTH", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE", "REWARDS", "CLAIM",
         "VOUCHER", "USE", "GIFT BALANCE", "GIFT ACTIVATE", "GIFT LOAD", "GIFT REDEEM", "GIFT REFUND", "GIFT HOLD", "GIFT CAPTURE",
         "GIFT RELEASE",
     ]

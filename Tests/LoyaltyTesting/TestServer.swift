@@ -42,35 +42,47 @@ public enum TestServerError: Error {
 }
 
 /// Runs `body` with a live server on 127.0.0.1 and an ephemeral port; shuts it down gracefully afterwards.
-/// `giftCardRules` are the store's gift-card limits (small ones let tests reach them quickly).
+/// `giftCardRules` are the store's gift-card limits (small ones let tests reach them quickly); `metrics` where
+/// the server counts (a no-op by default); `logger`, when given, is the server's and the store's logger.
 public func withTestServer<T: Sendable>(
     database: TestDatabase? = nil,
     rules: ProgrammeRules = .standard,
     giftCardRules: GiftCardRules = .standard,
+    metrics: ServerMetrics = ServerMetrics(),
+    logger: Logger? = nil,
     configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
+    let options = TestServerOptions(rules: rules, giftCardRules: giftCardRules, metrics: metrics, logger: logger)
     if let database {
-        return try await runTestServer(database: database, rules: rules, giftCardRules: giftCardRules, configure: configure, body)
+        return try await runTestServer(database: database, options: options, configure: configure, body)
     }
     return try await withTestDatabase { database in
-        try await runTestServer(database: database, rules: rules, giftCardRules: giftCardRules, configure: configure, body)
+        try await runTestServer(database: database, options: options, configure: configure, body)
     }
 }
 
+private struct TestServerOptions: Sendable {
+    let rules: ProgrammeRules
+    let giftCardRules: GiftCardRules
+    let metrics: ServerMetrics
+    let logger: Logger?
+}
+
 private func runTestServer<T: Sendable>(
-    database: TestDatabase, rules: ProgrammeRules, giftCardRules: GiftCardRules,
+    database: TestDatabase, options: TestServerOptions,
     configure: @Sendable (inout ServerConfiguration) -> Void,
     _ body: @Sendable (TestServer) async throws -> T
 ) async throws -> T {
+    let logger = options.logger ?? database.logger
     let store = LoyaltyStore(
-        client: database.client, logger: database.logger, rules: rules, giftCardRules: giftCardRules,
+        client: database.client, logger: logger, rules: options.rules, giftCardRules: options.giftCardRules,
         installationKey: testInstallationKey)
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
     let (addresses, continuation) = AsyncStream.makeStream(of: (Bool, SocketAddress).self)
     let server = LoyaltyServer(
-        configuration: configuration, store: store, logger: database.logger,
+        configuration: configuration, store: store, logger: logger, metrics: options.metrics,
         onServerRunning: { address in continuation.yield((false, address)) },
         onTLSServerRunning: { address in continuation.yield((true, address)) })
     return try await testGracefulShutdown { trigger in

@@ -37,6 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
                 client: client, logger: logger, rules: settings.rules, rewardRules: settings.rewardRules,
                 giftCardRules: settings.giftCardRules, trackerRules: settings.trackerRules,
                 installationKey: key)
+            let metricsEndpoint = settings.metrics.map { PrometheusBootstrap.endpoint($0, poolSize: settings.poolSize, logger: logger) }
             let server = LoyaltyServer(configuration: settings.server, store: store, logger: logger)
             var policy: CommandRuntime.MigrationPolicy = database.embedded != nil || migrate ? .apply : .requireCurrent
             if migrate, database.embedded == nil, settings.databaseMigrationURL != nil {
@@ -46,13 +47,15 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let migrations = MigrationService(client: client, policy: policy, logger: logger)
             // Stopped in reverse order: the server drains first, while the database client is still up.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: client),
+                .init(service: migrations, successTerminationBehavior: .ignore),
+            ]
+            if let metricsEndpoint { services.append(.init(service: metricsEndpoint)) }
+            services.append(.init(service: ServerAfterMigrations(server: server, migrations: migrations, store: store)))
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [
-                        .init(service: client),
-                        .init(service: migrations, successTerminationBehavior: .ignore),
-                        .init(service: ServerAfterMigrations(server: server, migrations: migrations, store: store)),
-                    ],
+                    services: services,
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             try await group.run()

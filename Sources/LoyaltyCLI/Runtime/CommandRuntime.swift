@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import LoyaltyCore
+import LoyaltyServer
 import LoyaltyStore
 import PostgresNIO
 
@@ -17,7 +18,8 @@ struct CommandRuntime: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> CommandRuntime {
         let settings = try await Settings.load(options: options, environment: environment)
-        var logger = Logger(label: "loyalty")
+        // The provider adds the request's metadata (conn, seq, terminal, verb, req) to the store's lines too.
+        var logger = Logger(label: "loyalty", metadataProvider: RequestLogContext.provider)
         logger.logLevel = defaultLogLevel
         if let name = settings.logLevel {
             guard let level = Logger.Level(rawValue: name) else {
@@ -51,7 +53,8 @@ struct CommandRuntime: Sendable {
     ) async throws -> T {
         let key = installationKey ? try InstallationKey.loadOrCreate(at: settings.keyFile) : nil
         let database = try await DatabaseLocation.open(settings: settings, role: "cli", logger: logger)
-        let configuration = database.url.clientConfiguration(poolSize: min(settings.poolSize, 4))
+        // At least two: a job holds its lock on one connection while it works on others.
+        let configuration = database.url.clientConfiguration(poolSize: max(2, min(settings.poolSize, 4)))
         // The pool's own chatter (including its harmless warning when a command's first query races the
         // pool's start) is not the administrator's business unless they asked for debug output.
         var backgroundLogger = logger

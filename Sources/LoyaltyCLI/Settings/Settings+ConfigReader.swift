@@ -67,6 +67,7 @@ extension Settings {
         trackerRules = try Self.trackerRules(config)
         birthdayBonus = try Self.birthdayBonus(config)
         retention = try Self.retentionPeriod(config)
+        metrics = try Self.metricsSettings(config)
         keyFile = config.string(forKey: "security.key-file") ?? (home as NSString).appendingPathComponent("secret.key")
 
         let (host, port) = try Self.hostAndPort(config.string(forKey: "listen", default: "127.0.0.1:7470"))

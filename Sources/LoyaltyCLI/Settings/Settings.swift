@@ -36,4 +36,6 @@ struct Settings: Sendable {
     var defaultRegion: PhoneNumber.Region
     /// Unset: `info` for `serve`, `warning` for the admin commands, whose output is their answer.
     var logLevel: String?
+    /// `metrics.port`, `metrics.host`: the Prometheus endpoint of `serve`; nil (the default): none.
+    var metrics: MetricsSettings?
 }

@@ -82,6 +82,8 @@ extension LoyaltyError.Code {
     public static let holdClosed = Self(rawValue: "HOLD_CLOSED")
     /// Too many failures from this terminal: wait before sending more gift-card requests.
     public static let rateLimited = Self(rawValue: "RATE_LIMITED")
+    /// Another runner of the same periodic job holds its lock; this run did nothing (`jobs run`).
+    public static let jobRunning = Self(rawValue: "JOB_RUNNING")
     /// The request id was already used by this terminal for a different request.
     public static let idempotencyConflict = Self(rawValue: "IDEMPOTENCY_CONFLICT")
     /// The request line is longer than the protocol allows; the connection is closed.

@@ -41,6 +41,9 @@ public struct RequestParser: Sendable {
         case "PING":
             _ = try RequestArguments(line, allowed: [])
             return .ping
+        case "HEALTH":
+            _ = try RequestArguments(line, allowed: [])
+            return .health
         case "HELP":
             _ = try RequestArguments(line, allowed: [])
             return .help

@@ -6,6 +6,7 @@ public enum HelpText {
     /// One `verb=… args=… about=…` entry per verb, in the order of the protocol document.
     public static let entries: [ReplyFields] = [
         entry("PING", "", "check the connection; replies with the server time"),
+        entry("HEALTH", "", "check that the server reaches its database"),
         entry("HELP", "", "list the commands"),
         entry("QUIT", "", "close the connection"),
         entry("AUTH", "terminal secret [store]", "identify the terminal; required before member commands"),

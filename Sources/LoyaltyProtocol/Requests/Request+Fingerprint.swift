@@ -24,7 +24,7 @@ extension Request {
     private var fingerprintFields: ReplyFields? {
         var fields = ReplyFields()
         switch self {
-        case .ping, .help, .quit, .auth, .member, .balance, .history, .rewards, .voucher, .giftBalance:
+        case .ping, .health, .help, .quit, .auth, .member, .balance, .history, .rewards, .voucher, .giftBalance:
             return nil
         case .enroll(let request):
             fields.append("first_name", request.firstName)

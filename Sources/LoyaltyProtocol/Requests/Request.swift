@@ -3,6 +3,8 @@ import LoyaltyCore
 /// A typed request from a terminal, produced by ``RequestParser`` from one line.
 public enum Request: Sendable, Hashable {
     case ping
+    /// `HEALTH`: whether the server can reach its database (for probes such as `loyalty health`).
+    case health
     case help
     case quit
     /// `AUTH terminal=NAME secret=SECRET [store=STORE]`: `store` names the store the till believes it is in.
@@ -31,6 +33,7 @@ public enum Request: Sendable, Hashable {
     public var verb: String {
         switch self {
         case .ping: "PING"
+        case .health: "HEALTH"
         case .help: "HELP"
         case .quit: "QUIT"
         case .auth: "AUTH"
@@ -53,7 +56,7 @@ public enum Request: Sendable, Hashable {
     /// Whether the request may be sent before AUTH.
     public var allowedBeforeAuth: Bool {
         switch self {
-        case .ping, .help, .quit, .auth: true
+        case .ping, .health, .help, .quit, .auth: true
         default: false
         }
     }

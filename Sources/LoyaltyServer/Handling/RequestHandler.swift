@@ -14,26 +14,54 @@ public struct RequestHandler: Sendable {
     let configuration: ServerConfiguration
     /// Where the request time-outs' timers run.
     let eventLoopGroup: any EventLoopGroup
+    let metrics: ServerMetrics
 
     public init(
         store: LoyaltyStore, configuration: ServerConfiguration,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, metrics: ServerMetrics = ServerMetrics()
     ) {
         self.store = store
         self.parser = RequestParser(defaultRegion: configuration.defaultRegion)
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
+        self.metrics = metrics
     }
 
     /// Handles one line. The session may move to `.closing` (QUIT, revoked terminal): the caller
     /// writes the reply and then closes the connection.
+    ///
+    /// Every log line of the request carries `verb` and, for requests that have one, the till's `req`
+    /// (on top of the caller's metadata: connection, sequence number, terminal). Never the line itself:
+    /// it may hold a secret, a gift card code or a PIN.
     public func handle(line: ByteBuffer, session: inout SessionState, logger: Logger) async -> Reply {
+        let started = ContinuousClock.now
         let request: Request
         do {
             request = try parser.parse(line)
         } catch {
-            return .error(error)
+            logger.debug("request refused", metadata: ["code": "\(error.code)"])
+            let reply = Reply.error(error)
+            metrics.recordRequest(verb: nil, reply: reply, duration: ContinuousClock.now - started)
+            return reply
         }
+        var logger = logger
+        logger[metadataKey: "verb"] = "\(request.verb)"
+        if let requestID = request.tillRequestID { logger[metadataKey: "req"] = "\(requestID.value)" }
+        var current = session
+        let reply = await RequestLogContext.$metadata.withValue(logger.handler.metadata) {
+            await handle(request, session: &current, logger: logger)
+        }
+        session = current
+        metrics.recordRequest(verb: request.verb, reply: reply, duration: ContinuousClock.now - started)
+        if case .error(let error) = reply {
+            logger.debug("request answered", metadata: ["code": "\(error.code)"])
+        } else {
+            logger.debug("request answered", metadata: ["code": "OK"])
+        }
+        return reply
+    }
+
+    private func handle(_ request: Request, session: inout SessionState, logger: Logger) async -> Reply {
         switch session.decide(request) {
         case .ignore:
             return .error(LoyaltyError(.unavailable, "connection is closing"))
@@ -49,7 +77,8 @@ public struct RequestHandler: Sendable {
                     session.terminalRevoked()
                 }
                 if error.code == .internal || error.code == .unavailable {
-                    logger.warning("request failed", metadata: ["verb": "\(request.verb)", "code": "\(error.code)"])
+                    metrics.recordDatabaseError(error.code)
+                    logger.warning("request failed", metadata: ["code": "\(error.code)"])
                 }
                 return .error(error)
             }
@@ -62,6 +91,9 @@ public struct RequestHandler: Sendable {
         switch request {
         case .ping:
             return .ok(["time": Self.timestamp(Date())])
+        case .health:
+            try await withTimeout { try await store.checkDatabase() }
+            return .ok(["db": "ok"])
         case .help:
             return .list([:], HelpText.entries)
         case .quit:
@@ -197,7 +229,7 @@ public struct RequestHandler: Sendable {
             return try await giftBalance(balance, terminalID: terminalID)
         case .gift(let gift):
             return try await giftCard(gift, terminalID: terminalID, request: request)
-        case .ping, .help, .quit, .auth:
+        case .ping, .health, .help, .quit, .auth:
             throw LoyaltyError(.internal, "connection verb routed as a member verb")
         }
     }
@@ -226,7 +258,13 @@ public struct RequestHandler: Sendable {
     func withTimeout<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T)
         async throws(LoyaltyError) -> T
     {
-        try await Deadline.run(within: configuration.requestTimeout, timerLoop: eventLoopGroup.any(), operation).get()
+        let inFlight = metrics.databaseCallsInFlight
+        // Counted inside the operation: a call that outlives its time-out still holds a pooled connection.
+        return try await Deadline.run(within: configuration.requestTimeout, timerLoop: eventLoopGroup.any()) {
+            inFlight.increment()
+            defer { inFlight.decrement() }
+            return try await operation()
+        }.get()
     }
 
     static func ledgerFields(_ result: LedgerResult, _ amount: (String, Int64?)) -> ReplyFields {

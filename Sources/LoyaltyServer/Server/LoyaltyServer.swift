@@ -18,21 +18,27 @@ public struct LoyaltyServer: Service {
     let handler: RequestHandler
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
+    let metrics: ServerMetrics
     let onServerRunning: @Sendable (SocketAddress) async -> Void
     let onTLSServerRunning: @Sendable (SocketAddress) async -> Void
 
     /// - Parameters:
+    ///   - metrics: where requests, connections and database errors are counted (swift-metrics' global
+    ///     factory by default, a no-op until the process bootstraps one).
     ///   - onServerRunning: called with the plaintext listener's address once it accepts connections
     ///     (tests bind port 0 and learn the port here).
     ///   - onTLSServerRunning: the same for the TLS listener, when ``ServerConfiguration/tls`` is set.
     public init(
         configuration: ServerConfiguration, store: LoyaltyStore, logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        metrics: ServerMetrics = ServerMetrics(),
         onServerRunning: @escaping @Sendable (SocketAddress) async -> Void = { _ in },
         onTLSServerRunning: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
     ) {
         self.configuration = configuration
-        self.handler = RequestHandler(store: store, configuration: configuration, eventLoopGroup: eventLoopGroup)
+        self.handler = RequestHandler(
+            store: store, configuration: configuration, eventLoopGroup: eventLoopGroup, metrics: metrics)
+        self.metrics = metrics
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
         self.onServerRunning = onServerRunning
@@ -142,9 +148,16 @@ public struct LoyaltyServer: Service {
             try? await connection.executeThenClose { _, _ in }
             return
         }
-        defer { registry.remove(id) }
+        metrics.connectionsAccepted.increment()
+        metrics.connectionsOpen.increment()
+        defer {
+            registry.remove(id)
+            metrics.connectionsOpen.decrement()
+        }
         var logger = self.logger
         logger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
+        logger[metadataKey: "conn"] = "\(id)"
+        var sequence = 0
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var session = SessionState()
@@ -175,6 +188,9 @@ public struct LoyaltyServer: Service {
                             try await Task.sleep(for: delay)
                         }
                         _ = registry.setBusy(id, true)
+                        sequence += 1
+                        // conn.seq names the request in the logs: unique in this process, even without a req.
+                        logger[metadataKey: "seq"] = "\(sequence)"
                         if let terminal = session.terminalName { logger[metadataKey: "terminal"] = "\(terminal)" }
                         let answer = await handler.handle(line: line, session: &session, logger: logger)
                         if isAuth { Self.countAuth(answer, from: source, limiter: limiter, logger: logger) }

@@ -14,6 +14,7 @@ struct BirthdayJob: AsyncParsableCommand {
             nothing. Writes one audit log row per run (action job.birthdays). See docs/interactions.md.
             """)
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var lock: JobLockOptions
     @Flag(help: "Report what would be granted, change nothing and write no audit row.") var dryRun = false
     @Option(parsing: .unconditional, help: "Members fetched per batch, 1 to 10000 (default 500).") var batchSize: String?
 
@@ -21,7 +22,7 @@ struct BirthdayJob: AsyncParsableCommand {
         let runtime = try await CommandRuntime.make(options)
         let batch = try batchSize.map(TierJob.parseBatchSize) ?? 500
         let bonus = runtime.settings.birthdayBonus
-        let result = try await runtime.withStore { store in
+        let result = try await runtime.withJobLock("birthdays", lock) { store in
             try await store.grantBirthdayBonuses(bonus, actor: runtime.actor, dryRun: dryRun, batchSize: batch)
         }
         try runtime.output.record(

@@ -12,10 +12,11 @@ struct ExpiryJob: AsyncParsableCommand {
             become one 'expire' entry per member. Running it again, or twice at once, expires nothing more.
             """)
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var lock: JobLockOptions
 
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
-        let result = try await runtime.withStore { store in try await store.expirePoints(actor: runtime.actor) }
+        let result = try await runtime.withJobLock("expiry", lock) { store in try await store.expirePoints(actor: runtime.actor) }
         try runtime.output.record(
             [("policy", runtime.settings.rules.points.expiry.policy), ("members", String(result.members)),
              ("points", String(result.points))],

@@ -14,12 +14,13 @@ struct GiftCardJob: AsyncParsableCommand {
             audit log row per run (action job.giftcards).
             """)
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var lock: JobLockOptions
     @Option(parsing: .unconditional, help: "Cards per transaction, 1 to 10000 (default 500).") var batchSize: String?
 
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
         let batch = try batchSize.map(TierJob.parseBatchSize) ?? 500
-        let result = try await runtime.withStore { store in try await store.runGiftCardJob(actor: runtime.actor, batchSize: batch) }
+        let result = try await runtime.withJobLock("giftcards", lock) { store in try await store.runGiftCardJob(actor: runtime.actor, batchSize: batch) }
         try runtime.output.record(
             [("job", "giftcards"), ("released", String(result.released)), ("expired", String(result.expired))],
             json: result)

@@ -9,6 +9,7 @@ struct PurchaseJob: AsyncParsableCommand {
         commandName: "purchases", abstract: "Refresh purchase metrics of changed members and rescore RFM.",
         discussion: "Safe to run twice or concurrently (each member is taken off the queue once). See `purchase refresh`.")
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var lock: JobLockOptions
 
     /// What a run did.
     struct Result: Encodable {
@@ -18,7 +19,7 @@ struct PurchaseJob: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
-        let result = try await runtime.withStore { store in try await Self.refresh(store, all: false) }
+        let result = try await runtime.withJobLock("purchases", lock) { store in try await Self.refresh(store, all: false) }
         try Self.print(result, runtime: runtime)
     }
 

@@ -15,6 +15,7 @@ struct RetentionJob: AsyncParsableCommand {
             With privacy.retention-days unset it changes nothing and says so. See docs/privacy.md.
             """)
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var lock: JobLockOptions
     @Flag(help: "Count the members that would be erased; change nothing and write no audit row.") var dryRun = false
     @Option(parsing: .unconditional, help: "Members per transaction, 1 to 10000 (default 500).") var batchSize: String?
 
@@ -28,7 +29,7 @@ struct RetentionJob: AsyncParsableCommand {
             runtime.output.message("privacy.retention-days is not set: retention is off and nothing was erased.")
             return
         }
-        let result = try await runtime.withStore { store in
+        let result = try await runtime.withJobLock("retention", lock) { store in
             try await store.runRetention(period: period, actor: runtime.actor, dryRun: dryRun, batchSize: batch)
         }
         try runtime.output.record(

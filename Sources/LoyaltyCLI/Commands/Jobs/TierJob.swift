@@ -14,13 +14,14 @@ struct TierJob: AsyncParsableCommand {
             Writes one audit log row per run (action job.tiers). See docs/programme.md.
             """)
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var lock: JobLockOptions
     @Flag(help: "Report what would change, change nothing and write no audit row.") var dryRun = false
     @Option(parsing: .unconditional, help: "Members fetched per batch, 1 to 10000 (default 500).") var batchSize: String?
 
     func run() async throws {
         let runtime = try await CommandRuntime.make(options)
         let batch = try batchSize.map(Self.parseBatchSize) ?? 500
-        let summary = try await runtime.withStore { store in
+        let summary = try await runtime.withJobLock("tiers", lock) { store in
             try await store.evaluateTiers(actor: runtime.actor, dryRun: dryRun, batchSize: batch)
         }
         try runtime.output.record(
