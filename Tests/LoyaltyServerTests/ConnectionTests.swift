@@ -20,7 +20,7 @@ struct ConnectionTests {
             let verbs = Set(help.items.compactMap { $0["verb"] })
             #expect(
                 verbs == [
-                    "PING", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE", "REWARDS",
+                    "PING", "HEALTH", "HELP", "QUIT", "AUTH", "MEMBER", "ENROLL", "BALANCE", "HISTORY", "EARN", "REDEEM", "REVERSE", "REWARDS",
                     "CLAIM", "VOUCHER", "USE", "GIFT BALANCE", "GIFT ACTIVATE", "GIFT LOAD", "GIFT REDEEM", "GIFT REFUND", "GIFT HOLD",
                     "GIFT CAPTURE", "GIFT RELEASE",
                 ])
