@@ -109,7 +109,7 @@ begin
          where p.pronamespace = s::regnamespace and p.provolatile = 'v' and p.prokind = 'f'
            and pg_has_role(current_user, p.proowner, 'USAGE')
            and p.proname not in (select loyalty_invoker_functions())
-           and not (p.prosecdef and p.proconfig is not distinct from array[format('search_path=%I, pg_temp', s)])
+           and not (p.prosecdef and format('search_path=%I, pg_temp', s) = any (coalesce(p.proconfig, '{}')))
     loop
         execute format('alter function %s security definer set search_path = %I, pg_temp', object.name, s);
         execute format('revoke execute on function %s from public', object.name);

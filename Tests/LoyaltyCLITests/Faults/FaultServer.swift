@@ -38,6 +38,22 @@ final class FaultServer: @unchecked Sendable {
         lock.withLock { currentPort = port }
     }
 
+    /// Starts a server, runs `body` with it, and stops it whether `body` returns or throws.
+    static func running<T>(
+        environment: [String: String], directory: String, _ body: (FaultServer) async throws -> T
+    ) async throws -> T {
+        let server = FaultServer(environment: environment, directory: directory)
+        try await server.start()
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
     /// SIGKILL: no shutdown, no draining, connections cut.
     func kill9() {
         guard let process = lock.withLock({ current }) else { return }

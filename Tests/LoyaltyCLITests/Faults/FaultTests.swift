@@ -87,9 +87,7 @@ struct FaultTests {
             let directory = try makeTemporaryDirectory(prefix: "kill-")
             let fixture = try await FaultFixture.make(db.store, tills: 32, directory: directory)
             let environment = fixture.environment(db.url)
-            let server = FaultServer(environment: environment, directory: directory)
-            try await server.start()
-            do {
+            try await FaultServer.running(environment: environment, directory: directory) { server in
                 let outcomes = try await Self.load(
                     fixture, server: server, issueFor: .seconds(6), readTimeout: .seconds(8), faultAfter: .seconds(2)
                 ) {
@@ -103,11 +101,7 @@ struct FaultTests {
                 let writes = try await FaultFixture.writes(db.client, logger: db.logger)
                 try await Self.verify(fixture, outcomes, server: server, writes: writes)
                 try await Self.expectConsistent(environment)
-            } catch {
-                await server.stop()
-                throw error
             }
-            await server.stop()
         }
     }
 
@@ -117,9 +111,7 @@ struct FaultTests {
             let directory = try makeTemporaryDirectory(prefix: "hangup-")
             let fixture = try await FaultFixture.make(db.store, tills: 1, directory: directory)
             let environment = fixture.environment(db.url)
-            let server = FaultServer(environment: environment, directory: directory)
-            try await server.start()
-            do {
+            try await FaultServer.running(environment: environment, directory: directory) { server in
                 let till = fixture.tills[0]
                 let lines = (0..<30).map { FaultFixture.line(till, $0, prefix: "h") }
                 for line in lines {
@@ -141,11 +133,7 @@ struct FaultTests {
                 let writes = try await FaultFixture.writes(db.client, logger: db.logger)
                 try await Self.verify(fixture, [outcomes], server: server, writes: writes)
                 try await Self.expectConsistent(environment)
-            } catch {
-                await server.stop()
-                throw error
             }
-            await server.stop()
         }
     }
 
@@ -167,9 +155,7 @@ struct FaultTests {
                 return try await FaultFixture.make(store, tills: 8, directory: directory)
             }
             let environment = fixture.environment(url)
-            let server = FaultServer(environment: environment, directory: directory)
-            try await server.start()
-            do {
+            try await FaultServer.running(environment: environment, directory: directory) { server in
                 // The request time-out is 3 s: an answer later than 3 s + 3 s of slack is a hang.
                 let outcomes = try await Self.load(
                     fixture, server: server, issueFor: .seconds(8), readTimeout: .seconds(6), faultAfter: .seconds(1)
@@ -189,11 +175,7 @@ struct FaultTests {
                     try await Self.verify(fixture, outcomes, server: server, writes: writes)
                 }
                 try await Self.expectConsistent(environment)
-            } catch {
-                await server.stop()
-                throw error
             }
-            await server.stop()
         } catch {
             try? await cluster.stop()
             throw error
