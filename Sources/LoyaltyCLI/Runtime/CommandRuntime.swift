@@ -96,6 +96,7 @@ struct CommandRuntime: Sendable {
     }
 
     /// Runs the migrator on a one-connection client of `url`, which it starts and stops.
+    @discardableResult
     static func migrate(url: DatabaseURL, reapplyingPrivileges: Bool = false, logger: Logger) async throws -> [Migration] {
         var backgroundLogger = logger
         if backgroundLogger.logLevel > .debug { backgroundLogger.logLevel = .error }

@@ -88,7 +88,7 @@ public struct Migrator: Sendable {
         return try await withMappedErrors {
             try await client.withConnection { connection in
                 try await withMigrationLock(on: connection) {
-                    try await refusingUnprivileged(on: connection) {
+                    _ = try await refusingUnprivileged(on: connection) {
                         try await connection.query(Self.createTable, logger: logger)
                     }
                     let records = try await readRecords(on: connection) ?? []

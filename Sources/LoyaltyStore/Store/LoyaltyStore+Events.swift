@@ -1,0 +1,75 @@
+import LoyaltyCore
+import PostgresNIO
+
+/// One read of the event outbox: the events as JSON lines, and where the next read starts.
+public struct EventBatch: Sendable {
+    public var lines: [String]
+    public var next: EventPosition
+    /// True when this read reached the horizon: there is nothing more to read until transactions finish.
+    public var caughtUp: Bool
+}
+
+extension LoyaltyStore {
+    /// The position after every event of a finished transaction: a reader starting here sees what is
+    /// committed from now on (and the events of transactions still running).
+    public func eventHorizon() async throws(LoyaltyError) -> EventPosition {
+        try await run {
+            let rows = try await client.query("select loyalty_event_horizon()::text", logger: logger)
+            for try await text in rows.decode(String.self) {
+                return EventPosition(transaction: try Self.transactionID(text), event: 0)
+            }
+            throw LoyaltyError(.internal, "no event horizon")
+        }
+    }
+
+    /// The position just after the event `id`, to resume a reader that last saw it.
+    public func eventPosition(after id: Int64) async throws(LoyaltyError) -> EventPosition {
+        try await run {
+            let rows = try await client.query("select loyalty_event_position(\(id))::text", logger: logger)
+            for try await text in rows.decode(String?.self) {
+                guard let text else { break }
+                return EventPosition(transaction: try Self.transactionID(text), event: id)
+            }
+            throw LoyaltyError(.notFound, "no event \(id)")
+        }
+    }
+
+    /// Up to `limit` events after `position` whose transactions have finished, oldest first, filtered by
+    /// type (exact types or prefixes ending in a dot) and member.
+    public func events(
+        after position: EventPosition, types: [String]?, member: MemberReference?, limit: Int
+    ) async throws(LoyaltyError) -> EventBatch {
+        try await run {
+            let rows = try await client.query(
+                """
+                select id, xid::text, line, upto::text
+                  from loyalty_events(\(String(position.transaction))::text::xid8, \(position.event), \(types)::text[],
+                                      case when \(member?.kind)::text is not null
+                                           then loyalty_member_id(\(member?.kind)::text, \(member?.value)::text) end,
+                                      \(limit)::int)
+                """,
+                logger: logger)
+            var lines: [String] = []
+            var last = position
+            var horizon = position.transaction
+            for try await (id, transaction, line, upto) in rows.decode((Int64?, String?, String?, String).self) {
+                horizon = try Self.transactionID(upto)
+                if let id, let transaction, let line {
+                    lines.append(line)
+                    last = EventPosition(transaction: try Self.transactionID(transaction), event: id)
+                }
+            }
+            // A short read saw everything below the horizon, so the next one may start there even when the
+            // filters matched nothing, instead of scanning the same events again.
+            if lines.count < limit {
+                return EventBatch(lines: lines, next: max(last, EventPosition(transaction: horizon, event: 0)), caughtUp: true)
+            }
+            return EventBatch(lines: lines, next: last, caughtUp: false)
+        }
+    }
+
+    private static func transactionID(_ text: String) throws(LoyaltyError) -> UInt64 {
+        guard let value = UInt64(text) else { throw LoyaltyError(.internal, "not a transaction id: \(text)") }
+        return value
+    }
+}

@@ -1,0 +1,230 @@
+-- The event outbox (issue 9, docs/events.md): every business event is written to `events` by a trigger
+-- on the row that records it, so it commits or rolls back with the change that caused it, whichever
+-- function, import or admin statement made that change.
+--
+-- Readers (`loyalty events tail`, later the webhook sender) must not skip an event whose transaction
+-- commits after a later one's. Each event therefore records its transaction id, and a reader takes events
+-- in windows of transaction ids that are all finished: [the previous window's end, the current snapshot's
+-- xmin). Every transaction below a snapshot's xmin has committed or rolled back, so a window, once read,
+-- never gains an event. A long transaction holds the windows back (its events, and later ones, wait for
+-- it); it never makes a reader miss one.
+--
+-- The identity sequence is no hot row: nextval takes no lock a till waits for.
+
+create table events (
+    id bigint generated always as identity primary key,
+    type text not null check (type ~ '^[a-z_]+\.[a-z_]+$'),
+    member_id bigint,
+    gift_card_id bigint,
+    data jsonb not null,
+    occurred_at timestamptz not null default now(),
+    xid xid8 not null default pg_current_xact_id()
+);
+
+-- The readers' window scan.
+create index events_xid on events (xid, id);
+create index events_member on events (member_id, id) where member_id is not null;
+
+create trigger events_append_only before update on events
+    for each row execute function refuse_change();
+
+comment on table events is 'The outbox: one row per business event, written in the transaction that caused it (docs/events.md).';
+
+-- Points -------------------------------------------------------------------------------------------
+
+create function loyalty_event_point_entry() returns trigger
+language plpgsql as $$
+begin
+    insert into events (type, member_id, data)
+    values ('points.' || case new.kind
+                             when 'earn' then 'earned' when 'redeem' then 'redeemed' when 'reverse' then 'reversed'
+                             when 'expire' then 'expired' when 'adjust' then 'adjusted' when 'bonus' then 'awarded'
+                             when 'merge' then 'merged' else new.kind end,
+            new.member_id,
+            jsonb_strip_nulls(jsonb_build_object(
+                'entry', new.id, 'points', new.points, 'balance', new.balance_after,
+                'terminal', (select t.name from terminals t where t.id = new.terminal_id),
+                'request', new.request_id, 'actor', new.admin_actor, 'receipt', new.receipt,
+                'reason', new.reason, 'reverses', new.reverses_entry_id,
+                'available_at', new.available_at, 'expires_at', new.expires_at)));
+    return null;
+end
+$$;
+
+create trigger point_entries_event after insert on point_entries
+    for each row execute function loyalty_event_point_entry();
+
+-- Members ------------------------------------------------------------------------------------------
+
+create function loyalty_event_member() returns trigger
+language plpgsql as $$
+declare
+    changed text[];
+begin
+    if tg_op = 'INSERT' then
+        insert into events (type, member_id, data)
+        values ('member.enrolled', new.id, jsonb_strip_nulls(jsonb_build_object(
+                    'status', new.status, 'source_channel', new.source_channel,
+                    'terminal', (select t.name from terminals t where t.id = new.enrolled_by_terminal))));
+        return null;
+    end if;
+    if new.merged_into is not null then
+        return null;  -- a merged record's changes (its closing, its copy's erasure) are the merge's; member_merges' trigger tells
+    end if;
+    if new.erased_at is not null and old.erased_at is null then
+        insert into events (type, member_id, data) values ('member.erased', new.id, '{}');
+        return null;
+    end if;
+    -- The names of the fields that changed, never their values: the outbox holds no personal data, so an
+    -- erasure has nothing to scrub here.
+    select array_agg(n.key order by n.key) into changed
+      from jsonb_each(to_jsonb(new)) n
+     where n.key not in ('updated_at') and n.value is distinct from to_jsonb(old) -> n.key;
+    if changed is not null then
+        insert into events (type, member_id, data)
+        values ('member.updated', new.id, jsonb_build_object('changed', to_jsonb(changed), 'status', new.status));
+    end if;
+    return null;
+end
+$$;
+
+create trigger members_event after insert or update on members
+    for each row execute function loyalty_event_member();
+
+create function loyalty_event_member_merge() returns trigger
+language plpgsql as $$
+begin
+    insert into events (type, member_id, data)
+    values ('member.merged', new.kept_id, jsonb_build_object(
+                'merged', (select m.number from members m where m.id = new.merged_id),
+                'kept', (select m.number from members m where m.id = new.kept_id),
+                'actor', new.actor));
+    return null;
+end
+$$;
+
+create trigger member_merges_event after insert on member_merges
+    for each row execute function loyalty_event_member_merge();
+
+-- Tiers, rewards, vouchers ------------------------------------------------------------------------
+
+create function loyalty_event_tier_change() returns trigger
+language plpgsql as $$
+begin
+    insert into events (type, member_id, data)
+    values ('tier.changed', new.member_id, jsonb_strip_nulls(jsonb_build_object(
+                'from', (select t.code from tiers t where t.id = new.from_tier_id),
+                'to', (select t.code from tiers t where t.id = new.to_tier_id),
+                'reason', new.reason, 'entry', new.entry_id, 'actor', new.actor)));
+    return null;
+end
+$$;
+
+create trigger tier_changes_event after insert on tier_changes
+    for each row execute function loyalty_event_tier_change();
+
+create function loyalty_event_reward_claim() returns trigger
+language plpgsql as $$
+begin
+    insert into events (type, member_id, data)
+    values ('reward.claimed', new.member_id, jsonb_strip_nulls(jsonb_build_object(
+                'reward', (select r.code from rewards r where r.id = new.reward_id),
+                'points', new.points, 'entry', new.entry_id,
+                'terminal', (select t.name from terminals t where t.id = new.terminal_id),
+                'request', new.request_id, 'actor', new.admin_actor)));
+    return null;
+end
+$$;
+
+create trigger reward_claims_event after insert on reward_claims
+    for each row execute function loyalty_event_reward_claim();
+
+create function loyalty_event_voucher_use() returns trigger
+language plpgsql as $$
+begin
+    insert into events (type, member_id, data)
+    select 'voucher.used', v.member_id, jsonb_strip_nulls(jsonb_build_object(
+               'voucher', v.id, 'reward', (select r.code from rewards r where r.id = v.reward_id),
+               'terminal', (select t.name from terminals t where t.id = new.terminal_id),
+               'request', new.request_id, 'store', new.store_code, 'receipt', new.receipt))
+      from vouchers v where v.id = new.voucher_id;
+    return null;
+end
+$$;
+
+create trigger voucher_uses_event after insert on voucher_uses
+    for each row execute function loyalty_event_voucher_use();
+
+-- Gift cards ---------------------------------------------------------------------------------------
+
+create function loyalty_event_gift_card_activity() returns trigger
+language plpgsql as $$
+begin
+    -- The card by its last four characters and id, never its code.
+    insert into events (type, member_id, gift_card_id, data)
+    select 'gift_card.' || case new.kind
+                               when 'activate' then 'activated' when 'load' then 'loaded' when 'redeem' then 'redeemed'
+                               when 'refund' then 'refunded' when 'adjust' then 'adjusted' when 'block' then 'blocked'
+                               when 'unblock' then 'unblocked' when 'close' then 'closed' when 'expire' then 'expired'
+                               when 'hold' then 'held' when 'capture' then 'captured' when 'release' then 'released'
+                               else new.kind end,
+           c.member_id, c.id,
+           jsonb_strip_nulls(jsonb_build_object(
+               'activity', new.id, 'card', c.code_last4, 'currency', c.currency, 'amount', new.amount,
+               'balance', new.balance_after, 'held', new.held_after, 'hold', new.hold_id,
+               'terminal', (select t.name from terminals t where t.id = new.terminal_id),
+               'request', new.request_id, 'store', new.store_code, 'actor', new.actor,
+               'receipt', new.receipt, 'reason', new.reason))
+      from gift_cards c where c.id = new.card_id;
+    return null;
+end
+$$;
+
+create trigger gift_card_activities_event after insert on gift_card_activities
+    for each row execute function loyalty_event_gift_card_activity();
+
+-- Reading ------------------------------------------------------------------------------------------
+
+-- Where a reader stands is the (transaction id, event id) of the last event it took: every later event
+-- sorts after it, since an event written later belongs to a transaction still running when that one was
+-- read, whose id is at or above that read's xmin.
+
+-- The position just after event p_event (`tail --since`), or null when there is no such event.
+create function loyalty_event_position(p_event bigint) returns xid8
+language sql stable as $$
+    select xid from events where id = p_event
+$$;
+
+-- The position of "now": after every event of a finished transaction.
+create function loyalty_event_horizon() returns xid8
+language sql stable as $$
+    select pg_snapshot_xmin(pg_current_snapshot())
+$$;
+
+-- Up to p_limit events after the position (p_xid, p_id) whose transactions have all finished, in
+-- position order, as JSON lines, each with `upto`, the horizon they were read below (one row of nulls
+-- but `upto` when there is none). When fewer than p_limit
+-- come back, the reader has seen everything below `upto` and may move to (upto, 0) even when its filters
+-- matched nothing. p_types are exact types or prefixes ending in a dot (`points.`); p_member one member.
+create function loyalty_events(p_xid xid8, p_id bigint, p_types text[], p_member bigint, p_limit int)
+returns table (id bigint, xid xid8, line text, upto xid8)
+language sql stable as $$
+    with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as upto)
+    select e.id, e.xid, e.line, h.upto
+      from horizon h
+      left join lateral (
+          select e.id, e.xid,
+                 '{"id":' || e.id || ',"type":' || to_json(e.type)
+                 || ',"occurred_at":"' || to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                 || '","member":' || coalesce(to_json(m.number)::text, 'null') || ',"data":' || e.data::text || '}'
+                     as line
+            from events e
+            left join members m on m.id = e.member_id
+           where (e.xid, e.id) > (p_xid, p_id) and e.xid < h.upto
+             and (p_member is null or e.member_id = p_member)
+             and (p_types is null or e.type = any (p_types)
+                  or exists (select 1 from unnest(p_types) t where right(t, 1) = '.' and starts_with(e.type, t)))
+           order by e.xid, e.id
+           limit p_limit
+      ) e on true
+$$;
