@@ -174,7 +174,7 @@ struct OperationsCommandTests {
             #expect(all.status == 75, "\(all.stderr)")
             #expect(all.stderr.contains("JOB_RUNNING: job giftcards"), "\(all.stderr)")
             #expect(all.stdout.contains("policy"), "expiry missing from:\n\(all.stdout)")
-            for job in ["tiers", "purchases", "birthdays", "retention"] {
+            for job in ["tiers", "purchases", "birthdays", "retention", "events"] {
                 #expect(all.stdout.contains(job), "\(job) missing from:\n\(all.stdout)")
             }
             #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'job.giftcards'") == 0)

@@ -171,4 +171,34 @@ struct EventOutboxStoreTests {
             #expect(missing != nil)
         }
     }
+
+    @Test("the events job tells of expiring points and lapses once each, and prunes events past the retention")
+    func eventJob() async throws {
+        try await withTestDatabase { db in
+            let store = LoyaltyStore(
+                client: db.client, logger: db.logger, rules: try rules(expiry: .lifetime(months: 12)),
+                trackerRules: TrackerRules(currency: .euro, lapse: .standard), installationKey: testInstallationKey)
+            let eve = try await db.newMember("Eve", "Expiry")
+            _ = try await store.earn(eve, points: 100, purchase: try eur("100.00"), receipt: nil, origin: admin)
+            try await db.importSales(store, customer: "C-1", daysFromToday: [-400])
+            _ = try await store.refreshPurchaseMetrics(all: true)
+            // Nothing expires within 30 days yet, and nothing is old enough to prune.
+            let first = try await store.runEventJob(noticeDays: 30, retentionDays: 90, actor: "job")
+            #expect(first == EventJobRun(expiring: 0, lapsed: 1, pruned: 0))
+            let lapse = try #require(try await Self.lines(db, filter: ["member.lapsed"]).first)
+            #expect((lapse["data"] as? [String: Any])?["days_since"] as? Int == 400, "\(lapse)")
+            try await db.travel(days: 340)
+            let second = try await store.runEventJob(noticeDays: 30, retentionDays: 90, actor: "job")
+            #expect(second.expiring == 1 && second.lapsed == 0, "the lapse is told once: \(second)")
+            // The travel made every earlier event, the lapse's too, older than 90 days.
+            #expect(second.pruned == 4, "enrolled twice, earned, lapsed: \(second)")
+            let third = try await store.runEventJob(noticeDays: 30, retentionDays: 90, actor: "job")
+            #expect(third == EventJobRun(expiring: 0, lapsed: 0, pruned: 0))
+            let told = try await Self.lines(db, filter: ["points.expiring", "member.lapsed"])
+            #expect(told.map { $0["type"] as? String } == ["points.expiring"], "\(told)")
+            #expect((told.last?["data"] as? [String: Any])?["points"] as? Int == 100)
+            #expect(told.last?["member"] as? String == eve.value)
+            #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'job.events'") == 3)
+        }
+    }
 }

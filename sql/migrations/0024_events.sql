@@ -183,6 +183,69 @@ $$;
 create trigger gift_card_activities_event after insert on gift_card_activities
     for each row execute function loyalty_event_gift_card_activity();
 
+-- Events a job finds (`jobs run events`) ------------------------------------------------------------
+
+-- What is told once: points about to expire, per member and day of the first expiry; a lapse, per member
+-- and last purchase day (a member who buys again and lapses again is told again).
+create table event_notices (
+    member_id bigint not null,
+    kind text not null check (kind in ('points.expiring', 'member.lapsed')),
+    on_day date not null,
+    primary key (member_id, kind, on_day)
+);
+
+-- Writes the events no single change causes, and prunes the outbox: members whose points expire within
+-- p_notice_days (once per first-expiry day), active members who have lapsed by the tracker's rule on
+-- p_today (once per last purchase day), and events older than p_retention_days, oldest id first.
+create function loyalty_event_job(p_rules jsonb, p_lapse jsonb, p_today date, p_notice_days int, p_retention_days int)
+returns table (expiring bigint, lapsed bigint, pruned bigint)
+language plpgsql as $$
+declare
+    n_expiring bigint;
+    n_lapsed bigint;
+    n_pruned bigint;
+    first_kept bigint;
+begin
+    with due as (
+        select x.member_id, x.points, x.first_expiry,
+               (x.first_expiry at time zone (p_rules->>'time_zone'))::date as day
+          from loyalty_points_expiring(p_rules, make_interval(days => p_notice_days)) x
+    ), fresh as (
+        insert into event_notices (member_id, kind, on_day)
+        select member_id, 'points.expiring', day from due
+        on conflict do nothing
+        returning member_id, on_day
+    )
+    insert into events (type, member_id, data)
+    select 'points.expiring', d.member_id, jsonb_build_object('points', d.points, 'expires_at', d.first_expiry)
+      from fresh f join due d on d.member_id = f.member_id and d.day = f.on_day;
+    get diagnostics n_expiring = row_count;
+
+    with fresh as (
+        insert into event_notices (member_id, kind, on_day)
+        select x.member_id, 'member.lapsed', x.last_purchase_on
+          from member_purchase_metrics x
+          join members m on m.id = x.member_id and m.status = 'active'
+         where loyalty_lapse_state(x.last_purchase_on, x.median_gap_days, p_today, p_lapse) = 'lapsed'
+        on conflict do nothing
+        returning member_id, on_day
+    )
+    insert into events (type, member_id, data)
+    select 'member.lapsed', f.member_id, jsonb_build_object('last_purchase_on', f.on_day, 'days_since', p_today - f.on_day)
+      from fresh f;
+    get diagnostics n_lapsed = row_count;
+
+    -- Ids follow time closely enough: everything before the first event inside the retention period goes.
+    select e.id into first_kept from events e
+     where e.occurred_at >= now() - make_interval(days => p_retention_days) order by e.id limit 1;
+    delete from events e where e.id < coalesce(first_kept, (select max(id) + 1 from events));
+    get diagnostics n_pruned = row_count;
+    delete from event_notices n where n.kind = 'points.expiring' and n.on_day < p_today;
+
+    return query select n_expiring, n_lapsed, n_pruned;
+end
+$$;
+
 -- Reading ------------------------------------------------------------------------------------------
 
 -- Where a reader stands is the (transaction id, event id) of the last event it took: every later event

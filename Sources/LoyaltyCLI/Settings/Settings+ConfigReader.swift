@@ -67,6 +67,8 @@ extension Settings {
         trackerRules = try Self.trackerRules(config)
         birthdayBonus = try Self.birthdayBonus(config)
         retention = try Self.retentionPeriod(config)
+        expiryNoticeDays = try Self.integer(config, "events.expiry-notice-days", default: 30, in: 1...366)
+        eventRetentionDays = try Self.integer(config, "events.retention-days", default: 90, in: 1...3650)
         metrics = try Self.metricsSettings(config)
         keyFile = config.string(forKey: "security.key-file") ?? (home as NSString).appendingPathComponent("secret.key")
 

@@ -33,6 +33,10 @@ struct Settings: Sendable {
     /// `privacy.retention-days`: closed members' personal data is erased this long after closing by
     /// `jobs run retention`; unset (the default), the job erases nothing.
     var retention: RetentionPeriod?
+    /// `events.expiry-notice-days` (default 30): `jobs run events` tells of points expiring this soon.
+    var expiryNoticeDays: Int
+    /// `events.retention-days` (default 90): `jobs run events` removes older events from the outbox.
+    var eventRetentionDays: Int
     var defaultRegion: PhoneNumber.Region
     /// Unset: `info` for `serve`, `warning` for the admin commands, whose output is their answer.
     var logLevel: String?

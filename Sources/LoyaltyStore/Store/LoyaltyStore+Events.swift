@@ -73,3 +73,52 @@ extension LoyaltyStore {
         return value
     }
 }
+
+/// What one run of the events job did.
+public struct EventJobRun: Sendable, Hashable, Encodable {
+    /// `points.expiring` events written (members told their points expire soon).
+    public var expiring: Int64
+    /// `member.lapsed` events written.
+    public var lapsed: Int64
+    /// Events removed as older than the retention period.
+    public var pruned: Int64
+
+    public init(expiring: Int64, lapsed: Int64, pruned: Int64) {
+        self.expiring = expiring
+        self.lapsed = lapsed
+        self.pruned = pruned
+    }
+}
+
+extension LoyaltyStore {
+    /// The events no single change causes (points about to expire within `noticeDays`, members lapsed by
+    /// the tracker's rule today), each told once, and the outbox pruned of events older than
+    /// `retentionDays`. One transaction; one audit row (action `job.events`).
+    public func runEventJob(noticeDays: Int, retentionDays: Int, actor: String) async throws(LoyaltyError) -> EventJobRun {
+        let zone = rules.timeZone
+        let lapse = lapseJSON
+        return try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                let rows = try await connection.query(
+                    """
+                    select expiring, lapsed, pruned from loyalty_event_job(
+                        \(rulesJSON)::jsonb, \(lapse)::jsonb, loyalty_local_date(\(zone)), \(noticeDays)::int, \(retentionDays)::int)
+                    """,
+                    logger: logger)
+                var result = EventJobRun(expiring: 0, lapsed: 0, pruned: 0)
+                for try await (expiring, lapsed, pruned) in rows.decode((Int64, Int64, Int64).self) {
+                    result = EventJobRun(expiring: expiring, lapsed: lapsed, pruned: pruned)
+                }
+                try await connection.query(
+                    """
+                    insert into audit_log (actor, action, details)
+                    values (\(actor), 'job.events',
+                            jsonb_build_object('expiring', \(result.expiring), 'lapsed', \(result.lapsed), 'pruned', \(result.pruned),
+                                               'notice_days', \(noticeDays)::int, 'retention_days', \(retentionDays)::int))
+                    """,
+                    logger: logger)
+                return result
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@ import LoyaltyCore
 struct AllJobs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
-        abstract: "Run every job in turn: expiry, tiers, giftcards, purchases, birthdays, retention.",
+        abstract: "Run every job in turn: expiry, tiers, giftcards, purchases, birthdays, retention, events.",
         discussion: """
             Each job runs as `jobs run NAME` does, under its own lock, and prints its summary (with --format json \
             one JSON document per job). A job that another runner holds is skipped (or waited for with --wait); a \
@@ -17,8 +17,9 @@ struct AllJobs: AsyncParsableCommand {
     @OptionGroup var lock: JobLockOptions
 
     /// The order: points expire before tiers are evaluated on what is left; the purchase metrics last but
-    /// for the birthday bonus and retention, which depend on neither.
-    static let names = ["expiry", "tiers", "giftcards", "purchases", "birthdays", "retention"]
+    /// for the birthday bonus and retention, which depend on neither; the events job after all, so that it
+    /// tells of the expiries and lapses as the others left them.
+    static let names = ["expiry", "tiers", "giftcards", "purchases", "birthdays", "retention", "events"]
 
     func run() async throws {
         var skipped: [String] = []
@@ -63,6 +64,10 @@ struct AllJobs: AsyncParsableCommand {
             return job
         case "birthdays":
             var job = try BirthdayJob.parse([])
+            (job.options, job.lock) = (options, lock)
+            return job
+        case "events":
+            var job = try EventJob.parse([])
             (job.options, job.lock) = (options, lock)
             return job
         default:

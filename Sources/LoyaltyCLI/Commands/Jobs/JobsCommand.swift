@@ -14,6 +14,6 @@ struct JobsCommand: AsyncParsableCommand {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a job now.",
-            subcommands: [ExpiryJob.self, TierJob.self, GiftCardJob.self, PurchaseJob.self, BirthdayJob.self, RetentionJob.self, AllJobs.self])
+            subcommands: [ExpiryJob.self, TierJob.self, GiftCardJob.self, PurchaseJob.self, BirthdayJob.self, RetentionJob.self, EventJob.self, AllJobs.self])
     }
 }
