@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LoyaltyStore", targets: ["LoyaltyStore"]),
         .library(name: "LoyaltyServer", targets: ["LoyaltyServer"]),
         .library(name: "LoyaltyBench", targets: ["LoyaltyBench"]),
+        .library(name: "LoyaltyWebhooks", targets: ["LoyaltyWebhooks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain values and rules. No I/O, no NIO, no PostgreSQL.
@@ -98,6 +100,19 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // The webhook sender: the outbox's events as signed HTTP POSTs (AsyncHTTPClient).
+        .target(
+            name: "LoyaltyWebhooks",
+            dependencies: [
+                "LoyaltyCore",
+                "LoyaltyStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
         // The admin CLI and the `serve` command.
         .target(
             name: "LoyaltyCLI",
@@ -106,6 +121,7 @@ let package = Package(
                 "LoyaltyStore",
                 "LoyaltyServer",
                 "LoyaltyBench",
+                "LoyaltyWebhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -133,6 +149,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -187,8 +204,13 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "LoyaltyWebhooksTests",
+            dependencies: ["LoyaltyWebhooks", "LoyaltyTesting", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "LoyaltyCLITests",
-            dependencies: ["LoyaltyCLI", "LoyaltyTesting"],
+            dependencies: ["LoyaltyCLI", "LoyaltyTesting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSwift
         ),
     ]

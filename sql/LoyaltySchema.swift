@@ -69,5 +69,6 @@ public enum LoyaltySchema {
             name: "0023_database_roles.sql",
             sql: String(decoding: PackageResources._023_database_roles_sql, as: UTF8.self)),
         SchemaFile(name: "0024_events.sql", sql: String(decoding: PackageResources._024_events_sql, as: UTF8.self)),
+        SchemaFile(name: "0026_webhooks.sql", sql: String(decoding: PackageResources._026_webhooks_sql, as: UTF8.self)),
     ]
 }

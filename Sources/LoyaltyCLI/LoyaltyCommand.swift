@@ -14,7 +14,7 @@ public struct LoyaltyCommand: AsyncParsableCommand {
             TierCommand.self, PromoCommand.self, JobsCommand.self, RewardCommand.self, VoucherCommand.self,
             GiftCardCommand.self, PurchaseCommand.self, SegmentCommand.self, ReportCommand.self,
             InteractionCommand.self, FollowUpCommand.self,
-            SourceCommand.self, CampaignCommand.self, BenchCommand.self, AuditCommand.self, EventsCommand.self,
+            SourceCommand.self, CampaignCommand.self, BenchCommand.self, AuditCommand.self, EventsCommand.self, WebhookCommand.self,
         ]
     )
 

@@ -20,7 +20,7 @@ struct EventOutboxStoreTests {
     static func lines(_ db: TestDatabase, after position: EventPosition = .start, filter: [String]? = nil, member: MemberReference? = nil)
         async throws -> [[String: Any]]
     {
-        try await settle(db)
+        try await db.settleEvents()
         var position = position
         var all: [[String: Any]] = []
         while true {
@@ -31,17 +31,6 @@ struct EventOutboxStoreTests {
             }
             position = batch.next
             if batch.caughtUp { return all }
-        }
-    }
-
-    /// Waits until every transaction begun so far has finished, in the whole cluster: the tests share it, and
-    /// a reader sees an event only once every older transaction of the cluster has finished.
-    static func settle(_ db: TestDatabase) async throws {
-        let mark = try await db.scalar("select pg_current_xact_id()::text::int8")
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try await db.scalar("select loyalty_event_horizon()::text::int8") <= mark {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -120,7 +109,7 @@ struct EventOutboxStoreTests {
     func windowsOfFinishedTransactions() async throws {
         try await withTestDatabase { db in
             let member = try await db.newMember()
-            try await Self.settle(db)
+            try await db.settleEvents()
             var position = try await db.store.eventHorizon()
             #expect(try await Self.types(db, after: position) == [])
             try await db.client.withConnection { connection in
@@ -137,7 +126,7 @@ struct EventOutboxStoreTests {
                 position = held.next
                 _ = try await connection.query("commit", logger: db.logger)
             }
-            try await Self.settle(db)
+            try await db.settleEvents()
             let batch = try await db.store.events(after: position, types: nil, member: nil, limit: 100)
             let types = try batch.lines.map { line in
                 try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["type"] as? String

@@ -270,13 +270,13 @@ $$;
 -- come back, the reader has seen everything below `upto` and may move to (upto, 0) even when its filters
 -- matched nothing. p_types are exact types or prefixes ending in a dot (`points.`); p_member one member.
 create function loyalty_events(p_xid xid8, p_id bigint, p_types text[], p_member bigint, p_limit int)
-returns table (id bigint, xid xid8, line text, upto xid8)
+returns table (id bigint, xid xid8, member_id bigint, line text, upto xid8)
 language sql stable as $$
     with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as upto)
-    select e.id, e.xid, e.line, h.upto
+    select e.id, e.xid, e.member_id, e.line, h.upto
       from horizon h
       left join lateral (
-          select e.id, e.xid,
+          select e.id, e.xid, e.member_id,
                  '{"id":' || e.id || ',"type":' || to_json(e.type)
                  || ',"occurred_at":"' || to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
                  || '","member":' || coalesce(to_json(m.number)::text, 'null') || ',"data":' || e.data::text || '}'

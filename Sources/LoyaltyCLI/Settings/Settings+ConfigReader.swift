@@ -69,6 +69,13 @@ extension Settings {
         retention = try Self.retentionPeriod(config)
         expiryNoticeDays = try Self.integer(config, "events.expiry-notice-days", default: 30, in: 1...366)
         eventRetentionDays = try Self.integer(config, "events.retention-days", default: 90, in: 1...3650)
+        webhooks = WebhookSettings(
+            policy: WebhookRetryPolicy(
+                maximumAttempts: try Self.integer(config, "webhooks.max-attempts", default: 8, in: 1...100),
+                backoffSeconds: try Self.integer(config, "webhooks.backoff-seconds", default: 10, in: 0...86_400),
+                maximumBackoffSeconds: try Self.integer(config, "webhooks.backoff-max-seconds", default: 3600, in: 0...604_800)),
+            timeout: .seconds(try Self.integer(config, "webhooks.timeout-seconds", default: 10, in: 1...300)),
+            concurrency: try Self.integer(config, "webhooks.concurrency", default: 8, in: 1...256))
         metrics = try Self.metricsSettings(config)
         keyFile = config.string(forKey: "security.key-file") ?? (home as NSString).appendingPathComponent("secret.key")
 

@@ -37,6 +37,8 @@ struct Settings: Sendable {
     var expiryNoticeDays: Int
     /// `events.retention-days` (default 90): `jobs run events` removes older events from the outbox.
     var eventRetentionDays: Int
+    /// `webhooks.*`: how `webhook run` retries, times out and spreads its deliveries.
+    var webhooks: WebhookSettings
     var defaultRegion: PhoneNumber.Region
     /// Unset: `info` for `serve`, `warning` for the admin commands, whose output is their answer.
     var logLevel: String?

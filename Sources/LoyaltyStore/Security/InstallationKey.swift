@@ -108,6 +108,13 @@ public struct InstallationKey: Sendable {
         Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: bytes)))
     }
 
+    /// A webhook subscription's signing secret: derived from the key and the subscription's random salt, so
+    /// that it is never stored and the same for every sender of this installation.
+    public func webhookSecret(salt: [UInt8]) -> String {
+        let hex: ([UInt8]) -> String = { $0.map { String(format: "%02x", $0) }.joined() }
+        return "whsec_" + hex(authenticationCode("webhook|" + hex(salt)))
+    }
+
     /// The voucher code of a till's claim: the same for every retry of the request, different for every
     /// terminal and request.
     public func voucherCode(terminal: Int64, request: RequestID) -> RedemptionCode {

@@ -109,7 +109,7 @@ extension LoyaltyStore {
                 for try await (expiring, lapsed, pruned) in rows.decode((Int64, Int64, Int64).self) {
                     result = EventJobRun(expiring: expiring, lapsed: lapsed, pruned: pruned)
                 }
-                try await connection.query(
+                let audit = try await connection.query(
                     """
                     insert into audit_log (actor, action, details)
                     values (\(actor), 'job.events',
@@ -117,6 +117,7 @@ extension LoyaltyStore {
                                                'notice_days', \(noticeDays)::int, 'retention_days', \(retentionDays)::int))
                     """,
                     logger: logger)
+                for try await _ in audit {}
                 return result
             }
         }

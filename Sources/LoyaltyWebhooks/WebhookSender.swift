@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import LoyaltyCore
+import LoyaltyStore
+import NIOCore
+
+/// What one round of the sender did.
+public struct WebhookRound: Sendable, Hashable, Encodable {
+    public var queued = 0
+    public var delivered = 0
+    public var retried = 0
+    public var dead = 0
+
+    public init() {}
+}
+
+/// Delivers the outbox's events to the subscriptions: queues each subscription's new events, then POSTs
+/// every due delivery, the oldest pending one of each member at a time (so a member's events arrive in
+/// order), and records each attempt. At least once: a delivery is marked delivered only after a 2xx.
+public struct WebhookSender: Sendable {
+    public var store: LoyaltyStore
+    public var policy: WebhookRetryPolicy
+    /// Per request, connection included.
+    public var timeout: Duration
+    /// Deliveries in flight at once, per subscription.
+    public var concurrency: Int
+    public var logger: Logger
+    var http: HTTPClient
+
+    public init(store: LoyaltyStore, policy: WebhookRetryPolicy, timeout: Duration, concurrency: Int, logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.timeout = timeout
+        self.concurrency = max(1, concurrency)
+        self.logger = logger
+        self.http = HTTPClient.shared
+    }
+
+    /// One round over every active subscription, until nothing more is due now.
+    public func runOnce() async throws(LoyaltyError) -> WebhookRound {
+        var round = WebhookRound()
+        for webhook in try await store.webhooks(activeOnly: true) {
+            try await send(webhook, into: &round)
+        }
+        return round
+    }
+
+    /// Rounds every `interval` until the task is cancelled. A round that fails (the database unreachable)
+    /// is logged and tried again at the next one.
+    public func run(interval: Duration) async {
+        while !Task.isCancelled {
+            do {
+                let round = try await runOnce()
+                if round != WebhookRound() {
+                    logger.info(
+                        "webhook round",
+                        metadata: [
+                            "queued": "\(round.queued)", "delivered": "\(round.delivered)", "retried": "\(round.retried)",
+                            "dead": "\(round.dead)",
+                        ])
+                }
+            } catch {
+                logger.error("webhook round failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    func send(_ webhook: WebhookRecord, into round: inout WebhookRound) async throws(LoyaltyError) {
+        let batch = 500
+        while true {
+            let queued = try await store.enqueueWebhookEvents(webhook.id, limit: batch)
+            round.queued += queued
+            if queued < batch { break }
+        }
+        let secret = try store.webhookSecret(webhook)
+        while true {
+            let due = try await store.dueWebhookDeliveries(webhook.id, limit: concurrency)
+            if due.isEmpty { return }
+            let outcomes = await withTaskGroup(of: (DueWebhookDelivery, Int?, String?, Duration).self) { group in
+                for delivery in due {
+                    group.addTask { await attempt(delivery, to: webhook.url, secret: secret) }
+                }
+                var all: [(DueWebhookDelivery, Int?, String?, Duration)] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            for (delivery, status, error, duration) in outcomes {
+                let outcome = try await store.recordWebhookAttempt(
+                    delivery.id, statusCode: status, error: error, duration: duration, policy: policy)
+                switch outcome {
+                case "delivered": round.delivered += 1
+                case "dead":
+                    round.dead += 1
+                    logger.warning(
+                        "webhook delivery dead",
+                        metadata: ["webhook": "\(webhook.id)", "delivery": "\(delivery.id)", "event": "\(delivery.event)"])
+                case "retry": round.retried += 1
+                default: break
+                }
+            }
+        }
+    }
+
+    /// One POST: the HTTP status (nil without a response) and an error text for anything but a 2xx.
+    func attempt(_ delivery: DueWebhookDelivery, to url: String, secret: String) async -> (DueWebhookDelivery, Int?, String?, Duration) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "loyalty-webhooks/1")
+        request.headers.add(name: "Loyalty-Event-Id", value: String(delivery.event))
+        request.headers.add(name: "Loyalty-Delivery-Id", value: String(delivery.id))
+        request.headers.add(name: "Loyalty-Delivery-Attempt", value: String(delivery.attempts + 1))
+        request.headers.add(name: "Loyalty-Timestamp", value: String(timestamp))
+        request.headers.add(name: "Loyalty-Signature", value: WebhookSignature.header(secret: secret, timestamp: timestamp, body: delivery.body))
+        request.body = .bytes(ByteBuffer(string: delivery.body))
+        do {
+            let response = try await http.execute(request, timeout: .nanoseconds(timeout.nanosecondsClamped), logger: logger)
+            // Read (a bounded part of) the answer so the connection can be reused.
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            let code = Int(response.status.code)
+            let error = (200...299).contains(code) ? nil : "HTTP \(code)"
+            return (delivery, code, error, clock.now - started)
+        } catch {
+            return (delivery, nil, String(describing: error).prefix(500).description, clock.now - started)
+        }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, clamped to Int64.
+    var nanosecondsClamped: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : scaled + attoseconds / 1_000_000_000
+    }
+}
