@@ -46,27 +46,6 @@ public struct WebhookSender: Sendable {
         return round
     }
 
-    /// Rounds every `interval` until the task is cancelled. A round that fails (the database unreachable)
-    /// is logged and tried again at the next one.
-    public func run(interval: Duration) async {
-        while !Task.isCancelled {
-            do {
-                let round = try await runOnce()
-                if round != WebhookRound() {
-                    logger.info(
-                        "webhook round",
-                        metadata: [
-                            "queued": "\(round.queued)", "delivered": "\(round.delivered)", "retried": "\(round.retried)",
-                            "dead": "\(round.dead)",
-                        ])
-                }
-            } catch {
-                logger.error("webhook round failed", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: interval)
-        }
-    }
-
     func send(_ webhook: WebhookRecord, into round: inout WebhookRound) async throws(LoyaltyError) {
         let batch = 500
         while true {

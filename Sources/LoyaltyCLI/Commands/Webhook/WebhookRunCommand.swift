@@ -2,6 +2,7 @@ import ArgumentParser
 import LoyaltyCore
 import LoyaltyStore
 import LoyaltyWebhooks
+import ServiceLifecycle
 
 /// `loyalty webhook run [--once]`: the sender.
 struct WebhookRunCommand: AsyncParsableCommand {
@@ -32,7 +33,10 @@ struct WebhookRunCommand: AsyncParsableCommand {
                 store: store, policy: settings.policy, timeout: settings.timeout, concurrency: settings.concurrency,
                 logger: runtime.logger)
             if once { return try await sender.runOnce() }
-            await sender.run(interval: pause)
+            let group = ServiceGroup(
+                services: [WebhookService(sender: sender, interval: pause)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: runtime.logger)
+            try await group.run()
             return WebhookRound()
         }
         try runtime.output.record(
