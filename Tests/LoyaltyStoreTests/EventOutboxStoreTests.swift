@@ -187,7 +187,23 @@ struct EventOutboxStoreTests {
             #expect(told.map { $0["type"] as? String } == ["points.expiring"], "\(told)")
             #expect((told.last?["data"] as? [String: Any])?["points"] as? Int == 100)
             #expect(told.last?["member"] as? String == eve.value)
-            #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'job.events'") == 3)
+            // A finished delivery goes after the retention too, with its attempts; a pending one stays.
+            // (Settled first: a subscription starts at the horizon, which other tests' transactions hold back.)
+            try await db.settleEvents()
+            let (hook, _) = try await db.store.addWebhook(url: "http://127.0.0.1:9/x", types: ["points."], note: nil, actor: "t")
+            _ = try await store.adjust(eve, points: 1, reason: "one", actor: "t")
+            _ = try await store.adjust(eve, points: 2, reason: "two", actor: "t")
+            try await db.settleEvents()
+            #expect(try await db.store.enqueueWebhookEvents(hook.id, limit: 10) == 2)
+            let queued = try await db.store.dueWebhookDeliveries(hook.id, limit: 10)
+            let policy = WebhookRetryPolicy(maximumAttempts: 1)
+            _ = try await db.store.recordWebhookAttempt(try #require(queued.first).id, statusCode: 500, error: "HTTP 500", duration: .zero, policy: policy)
+            try await db.travel(days: 100)
+            let fourth = try await store.runEventJob(noticeDays: 30, retentionDays: 90, actor: "job")
+            #expect(fourth.prunedDeliveries == 1, "\(fourth)")
+            #expect(try await db.scalar("select count(*)::int8 from webhook_deliveries where status = 'pending'") == 1)
+            #expect(try await db.scalar("select count(*)::int8 from webhook_attempts") == 0)
+            #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'job.events'") == 4)
         }
     }
 }

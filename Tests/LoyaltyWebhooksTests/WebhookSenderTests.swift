@@ -138,6 +138,9 @@ struct WebhookSenderTests {
             #expect(log.lastStatus == nil && log.lastError?.isEmpty == false, "\(log)")
 
             try await withReceiver { receiver in
+                // A subscription starts at the horizon, which other tests' transactions may hold back
+                // before Ada's enrolment: settle so it starts after it.
+                try await db.settleEvents()
                 let (paused, _) = try await db.store.addWebhook(url: receiver.url, types: ["member."], note: nil, actor: "test")
                 try await db.store.setWebhookStatus(paused.id, to: "paused", actor: "test")
                 try await db.store.setWebhookStatus(hook.id, to: "removed", actor: "test")

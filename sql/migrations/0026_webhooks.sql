@@ -44,7 +44,8 @@ create index webhook_deliveries_pending on webhook_deliveries (webhook_id, id) w
 create index webhook_deliveries_member on webhook_deliveries (webhook_id, member_id, id) where status = 'pending';
 create index webhook_deliveries_status on webhook_deliveries (webhook_id, status, id);
 
--- The delivery log: one row per attempt, append-only.
+-- The delivery log: one row per attempt, never changed; `jobs run events` removes it with its delivery
+-- once the delivery is finished and older than the outbox's retention.
 create table webhook_attempts (
     id bigint generated always as identity primary key,
     delivery_id bigint not null references webhook_deliveries (id),
@@ -56,7 +57,7 @@ create table webhook_attempts (
 
 create index webhook_attempts_delivery on webhook_attempts (delivery_id, id);
 
-create trigger webhook_attempts_append_only before update or delete on webhook_attempts
+create trigger webhook_attempts_append_only before update on webhook_attempts
     for each row execute function refuse_change();
 
 -- Administration ----------------------------------------------------------------------------------
@@ -212,5 +213,24 @@ begin
          where id = p_delivery;
     end if;
     return outcome;
+end
+$$;
+
+-- Retention: finished deliveries (delivered or dead) created more than p_days ago, with their attempts.
+-- Pending ones stay whatever their age. Returns how many deliveries went.
+create function loyalty_webhook_prune(p_days int) returns bigint
+language plpgsql as $$
+declare
+    n bigint;
+begin
+    with old as (
+        select id from webhook_deliveries
+         where status in ('delivered', 'dead') and created_at < now() - make_interval(days => p_days)
+    ), attempts as (
+        delete from webhook_attempts a using old where a.delivery_id = old.id
+    )
+    delete from webhook_deliveries d using old where d.id = old.id;
+    get diagnostics n = row_count;
+    return n;
 end
 $$;

@@ -82,18 +82,21 @@ public struct EventJobRun: Sendable, Hashable, Encodable {
     public var lapsed: Int64
     /// Events removed as older than the retention period.
     public var pruned: Int64
+    /// Finished webhook deliveries (with their attempts) removed as older than the retention period.
+    public var prunedDeliveries: Int64
 
-    public init(expiring: Int64, lapsed: Int64, pruned: Int64) {
+    public init(expiring: Int64, lapsed: Int64, pruned: Int64, prunedDeliveries: Int64 = 0) {
         self.expiring = expiring
         self.lapsed = lapsed
         self.pruned = pruned
+        self.prunedDeliveries = prunedDeliveries
     }
 }
 
 extension LoyaltyStore {
     /// The events no single change causes (points about to expire within `noticeDays`, members lapsed by
     /// the tracker's rule today), each told once, and the outbox pruned of events older than
-    /// `retentionDays`. One transaction; one audit row (action `job.events`).
+    /// `retentionDays`, as are finished webhook deliveries. One transaction; one audit row (action `job.events`).
     public func runEventJob(noticeDays: Int, retentionDays: Int, actor: String) async throws(LoyaltyError) -> EventJobRun {
         let zone = rules.timeZone
         let lapse = lapseJSON
@@ -109,11 +112,15 @@ extension LoyaltyStore {
                 for try await (expiring, lapsed, pruned) in rows.decode((Int64, Int64, Int64).self) {
                     result = EventJobRun(expiring: expiring, lapsed: lapsed, pruned: pruned)
                 }
+                let deliveries = try await connection.query(
+                    "select loyalty_webhook_prune(\(retentionDays)::int)", logger: logger)
+                for try await count in deliveries.decode(Int64.self) { result.prunedDeliveries = count }
                 let audit = try await connection.query(
                     """
                     insert into audit_log (actor, action, details)
                     values (\(actor), 'job.events',
                             jsonb_build_object('expiring', \(result.expiring), 'lapsed', \(result.lapsed), 'pruned', \(result.pruned),
+                                               'pruned_deliveries', \(result.prunedDeliveries),
                                                'notice_days', \(noticeDays)::int, 'retention_days', \(retentionDays)::int))
                     """,
                     logger: logger)

@@ -10,7 +10,8 @@ struct EventJob: AsyncParsableCommand {
         discussion: """
             Tells once per member and first-expiry day of points that expire within events.expiry-notice-days \
             (default 30), once per member and last purchase day that an active member has lapsed by the \
-            tracker's rule (tracker.lapse-*), and removes events older than events.retention-days (default 90). \
+            tracker's rule (tracker.lapse-*), and removes events older than events.retention-days (default 90), \
+            and finished webhook deliveries as old with their attempts. \
             One transaction; running it again, or twice at once, tells nothing twice. Writes one audit row per \
             run (action job.events). See docs/events.md.
             """)
@@ -27,7 +28,7 @@ struct EventJob: AsyncParsableCommand {
         try runtime.output.record(
             [
                 ("job", "events"), ("points expiring told", String(result.expiring)), ("lapses told", String(result.lapsed)),
-                ("events pruned", String(result.pruned)),
+                ("events pruned", String(result.pruned)), ("deliveries pruned", String(result.prunedDeliveries)),
             ],
             json: EventJobJSON(run: result))
     }
@@ -44,7 +45,8 @@ struct EventJobJSON: Encodable {
         try container.encode(run.expiring, forKey: .expiring)
         try container.encode(run.lapsed, forKey: .lapsed)
         try container.encode(run.pruned, forKey: .pruned)
+        try container.encode(run.prunedDeliveries, forKey: .prunedDeliveries)
     }
 
-    enum CodingKeys: String, CodingKey { case job, expiring, lapsed, pruned }
+    enum CodingKeys: String, CodingKey { case job, expiring, lapsed, pruned, prunedDeliveries = "pruned_deliveries" }
 }
