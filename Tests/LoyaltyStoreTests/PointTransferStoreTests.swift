@@ -277,6 +277,9 @@ struct PointTransferStoreTests {
             var replay = again
             replay.replayed = nil
             #expect(replay == first)
+            // Also once the limits have changed: the retry gets the outcome, not a refusal.
+            let stricter = db.store(rules: try Self.rules(minimum: 10, maximum: 100, per30Days: 100))
+            #expect(try await stricter.transferPoints(from: ada, to: bob, points: 150, note: " gift ", requestID: id, actor: "test").replayed == true)
             #expect(try await db.scalar("select count(*)::int8 from point_transfers") == 1)
             #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'points.transfer'") == 1)
             #expect(try await store.memberCard(ada, terminal: nil).points == 50)

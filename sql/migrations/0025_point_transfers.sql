@@ -24,13 +24,14 @@
 --   transfer_window_max  bigint  most points a member may send in any rolling 30 days (the records merged
 --                                into the member included, so that a merge does not reopen the allowance)
 --
--- Refusals (raised; an administrator's call writes nothing when refused):
---   LY400 bad argument: points not positive, below the minimum or above the maximum per transfer, the same
---         member on both sides, a note too long
---   LY404 no such member            LY410 a member is not active (suspended, closed, merged)
---   LY402 not enough spendable points (pending and expired points are not transferable)
+-- Refusals (raised; an administrator's call writes nothing when refused), in the order they are checked:
+--   LY400 points not positive, a note too long
+--   LY404 no such member
+--   LY428 the request id was already used for a different transfer (a retry of the same one replays here)
+--   LY400 below the minimum or above the maximum per transfer, the same member on both sides
+--   LY410 a member is not active (suspended, closed, merged)
 --   LY429 the sender's rolling 30-day allowance would be exceeded
---   LY428 the request id was already used for a different transfer
+--   LY402 not enough spendable points (pending and expired points are not transferable)
 
 -- Transfers ---------------------------------------------------------------------------------------
 
@@ -170,16 +171,9 @@ begin
     if p_points is null or p_points <= 0 then
         raise exception 'points must be positive' using errcode = 'LY400';
     end if;
+    p_note := nullif(btrim(p_note), '');
     if length(p_note) > 200 then
         raise exception 'note: at most 200 characters' using errcode = 'LY400';
-    end if;
-    if p_points < (p_rules->>'transfer_min')::bigint then
-        raise exception 'points: at least % points per transfer (points.transfer-min), % requested',
-            p_rules->>'transfer_min', p_points using errcode = 'LY400';
-    end if;
-    if p_points > (p_rules->>'transfer_max')::bigint then
-        raise exception 'points: at most % points per transfer (points.transfer-max), % requested',
-            p_rules->>'transfer_max', p_points using errcode = 'LY400';
     end if;
 
     from_id := loyalty_member_id(p_from_kind, p_from_value);
@@ -200,6 +194,15 @@ begin
         end if;
     end if;
 
+    -- After the replay: a retry gets its outcome even if the limits were changed since.
+    if p_points < (p_rules->>'transfer_min')::bigint then
+        raise exception 'points: at least % points per transfer (points.transfer-min), % requested',
+            p_rules->>'transfer_min', p_points using errcode = 'LY400';
+    end if;
+    if p_points > (p_rules->>'transfer_max')::bigint then
+        raise exception 'points: at most % points per transfer (points.transfer-max), % requested',
+            p_rules->>'transfer_max', p_points using errcode = 'LY400';
+    end if;
     if from_id = to_id then
         raise exception 'a member cannot transfer points to itself' using errcode = 'LY400';
     end if;
