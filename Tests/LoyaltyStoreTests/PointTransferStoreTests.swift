@@ -58,6 +58,12 @@ struct PointTransferStoreTests {
                 "select actor || ' ' || action || ' ' || subject || ' ' || (details - 'transfer')::text from audit_log where action = 'points.transfer'")
             #expect(audit == ["alice points.transfer \(ada.text) {\"to\": \"\(bob.text)\", \"from\": \"\(ada.text)\", \"note\": \"household\", \"points\": 120}"])
 
+            // The outbox tells both entries, each naming the transfer.
+            #expect(
+                try await db.texts(
+                    "select type || ' ' || (data->>'points') || ' ' || (data->>'transfer') from events where type like 'points.transfer%' order by id"
+                ) == ["points.transferred -120 \(result.transfer)", "points.transferred 120 \(result.transfer)"])
+
             let history = try await store.history(bob, limit: 5)
             #expect(history.entries.map(\.kind) == ["transfer"])
             #expect(history.entries.first?.points == 120 && history.entries.first?.balance == 120)

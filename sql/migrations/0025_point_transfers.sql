@@ -115,6 +115,27 @@ begin
 end
 $$;
 
+-- The outbox (0024): a transfer's entries are told as `points.transferred`, each with its transfer's id
+-- (the sender's entry with negative points, the receiver's with positive). Otherwise as in 0024.
+create or replace function loyalty_event_point_entry() returns trigger
+language plpgsql as $$
+begin
+    insert into events (type, member_id, data)
+    values ('points.' || case new.kind
+                             when 'earn' then 'earned' when 'redeem' then 'redeemed' when 'reverse' then 'reversed'
+                             when 'expire' then 'expired' when 'adjust' then 'adjusted' when 'bonus' then 'awarded'
+                             when 'merge' then 'merged' when 'transfer' then 'transferred' else new.kind end,
+            new.member_id,
+            jsonb_strip_nulls(jsonb_build_object(
+                'entry', new.id, 'points', new.points, 'balance', new.balance_after,
+                'terminal', (select t.name from terminals t where t.id = new.terminal_id),
+                'request', new.request_id, 'actor', new.admin_actor, 'receipt', new.receipt,
+                'reason', new.reason, 'reverses', new.reverses_entry_id,
+                'available_at', new.available_at, 'expires_at', new.expires_at, 'transfer', new.transfer_id)));
+    return null;
+end
+$$;
+
 -- A transfer as the CLI shows it, from its rows: the same for the call that made it and for a replay.
 -- The balances are those right after the transfer (its entries' balance_after), not today's.
 create function loyalty_transfer_result(p_transfer bigint) returns jsonb
