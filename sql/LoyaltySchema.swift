@@ -69,6 +69,9 @@ public enum LoyaltySchema {
             name: "0023_database_roles.sql",
             sql: String(decoding: PackageResources._023_database_roles_sql, as: UTF8.self)),
         SchemaFile(name: "0024_events.sql", sql: String(decoding: PackageResources._024_events_sql, as: UTF8.self)),
+        SchemaFile(
+            name: "0025_point_transfers.sql",
+            sql: String(decoding: PackageResources._025_point_transfers_sql, as: UTF8.self)),
         SchemaFile(name: "0026_webhooks.sql", sql: String(decoding: PackageResources._026_webhooks_sql, as: UTF8.self)),
     ]
 }

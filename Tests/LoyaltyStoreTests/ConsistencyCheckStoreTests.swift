@@ -98,6 +98,7 @@ struct ConsistencyCheckStoreTests {
             check: "tiers.history",
             sql: "update member_tiers set tier_id = (select id from tiers where code = 'member')"),
         Breakage(check: "members.merges", sql: replica("delete from member_merges")),
+        Breakage(check: "points.transfers", sql: replica("update point_transfers set points = points + 1")),
     ]
 
     /// `body` run with the triggers off, as a superuser repairing (or breaking) data by hand would.
@@ -143,7 +144,7 @@ struct ConsistencyCheckStoreTests {
     }
 
     /// Points earned, redeemed, reversed in part, adjusted and spent on a reward whose voucher is used, all at
-    /// a till; a member merged into another; a tier reached; a gift card redeemed, held, captured, and held
+    /// a till; a member merged into another; points transferred to a third member; a tier reached; a gift card redeemed, held, captured, and held
     /// again (one hold open).
     static func consistentState(_ db: TestDatabase) async throws {
         let store = db.store
@@ -164,6 +165,8 @@ struct ConsistencyCheckStoreTests {
         _ = try await store.adjust(ada, points: 5, reason: "goodwill", actor: "test")
         _ = try await store.adjust(bob, points: 20, reason: "welcome", actor: "test")
         _ = try await store.mergeMembers(keep: ada, other: bob, reason: "one person", actor: "test")
+        let cy = try await db.newMember("Cy", "Clerk")
+        _ = try await store.transferPoints(from: ada, to: cy, points: 10, note: "household", requestID: nil, actor: "test")
         _ = try await store.addReward(
             try RewardDefinition(code: RewardCode(parsing: "coffee"), name: "Coffee", cost: 10, stock: 5, validFrom: nil, validUntil: nil, minimumTier: nil),
             actor: "test")

@@ -2,7 +2,9 @@ import Configuration
 import LoyaltyCore
 
 extension Settings {
-    /// The programme's rules from `tiers.*`, `points.*` and `programme.time-zone` (docs/operations.md).
+    /// The programme's rules from `tiers.*`, `points.*` (the transfer limits `points.transfer-min`,
+    /// `points.transfer-max` and `points.transfer-max-30-days` included) and `programme.time-zone`
+    /// (docs/operations.md).
     static func programmeRules(_ config: ConfigReader) throws(LoyaltyError) -> ProgrammeRules {
         do throws(LoyaltyError) {
             let measure: TierRules.Measure
@@ -26,8 +28,15 @@ extension Settings {
             let points = try PointRules(
                 pendingDays: integer(config, "points.pending-days", default: 0),
                 expiry: PointExpiry(policy: config.string(forKey: "points.expiry", default: "never"), months: expiryMonths))
+            let standard = TransferRules.standard
+            let transfers = try TransferRules(
+                minimumPoints: Int64(integer(config, "points.transfer-min", default: Int(standard.minimumPoints))),
+                maximumPoints: Int64(integer(config, "points.transfer-max", default: Int(standard.maximumPoints))),
+                maximumPer30Days: Int64(
+                    integer(config, "points.transfer-max-30-days", default: Int(standard.maximumPer30Days))))
             return try ProgrammeRules(
-                tiers: tiers, points: points, timeZone: config.string(forKey: "programme.time-zone", default: "UTC"))
+                tiers: tiers, points: points, transfers: transfers,
+                timeZone: config.string(forKey: "programme.time-zone", default: "UTC"))
         } catch {
             throw LoyaltyError(.configuration, error.message)
         }

@@ -80,7 +80,8 @@ extension LoyaltyError.Code {
     public static let currencyMismatch = Self(rawValue: "CURRENCY_MISMATCH")
     /// The hold was already captured or released (or released after its time ran out).
     public static let holdClosed = Self(rawValue: "HOLD_CLOSED")
-    /// Too many failures from this terminal: wait before sending more gift-card requests.
+    /// Too many failures from this terminal: wait before sending more gift-card requests. Also a member's
+    /// point transfers beyond their rolling 30-day allowance (`points.transfer-max-30-days`).
     public static let rateLimited = Self(rawValue: "RATE_LIMITED")
     /// Another runner of the same periodic job holds its lock; this run did nothing (`jobs run`).
     public static let jobRunning = Self(rawValue: "JOB_RUNNING")

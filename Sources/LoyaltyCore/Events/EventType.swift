@@ -5,7 +5,7 @@ public enum EventType {
     public static let all: [String] = [
         "member.enrolled", "member.updated", "member.merged", "member.erased",
         "points.earned", "points.redeemed", "points.reversed", "points.expired", "points.adjusted",
-        "points.awarded", "points.merged",
+        "points.awarded", "points.merged", "points.transferred",
         "tier.changed", "reward.claimed", "voucher.used",
         "gift_card.activated", "gift_card.loaded", "gift_card.redeemed", "gift_card.refunded",
         "gift_card.adjusted", "gift_card.blocked", "gift_card.unblocked", "gift_card.closed",

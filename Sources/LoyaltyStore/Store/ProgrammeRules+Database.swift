@@ -3,13 +3,14 @@ import LoyaltyCore
 
 extension ProgrammeRules {
     /// The rules as the SQL functions read them (`p_rules jsonb`); keys are listed in
-    /// `sql/migrations/0004_points_lifecycle.sql`.
+    /// `sql/migrations/0004_points_lifecycle.sql` (and the transfer limits' in `0025_point_transfers.sql`).
     var databaseJSON: String {
         let document = RulesDocument(
             windowMonths: tiers.windowMonths, period: tiers.period.rawValue, measure: tiers.measure.name,
             spendCurrency: tiers.measure.currency?.code, downgradeSteps: tiers.downgradeSteps,
             graceDays: tiers.graceDays, pendingDays: points.pendingDays, expiry: points.expiry.policy,
-            expiryMonths: points.expiry.months, timeZone: timeZone)
+            expiryMonths: points.expiry.months, transferMin: transfers.minimumPoints,
+            transferMax: transfers.maximumPoints, transferWindowMax: transfers.maximumPer30Days, timeZone: timeZone)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = .sortedKeys
@@ -28,6 +29,9 @@ private struct RulesDocument: Encodable {
     var pendingDays: Int
     var expiry: String
     var expiryMonths: Int?
+    var transferMin: Int64
+    var transferMax: Int64
+    var transferWindowMax: Int64
     var timeZone: String
 
     // Explicit nulls, so that the SQL side sees every key.
@@ -42,12 +46,15 @@ private struct RulesDocument: Encodable {
         try container.encode(pendingDays, forKey: .pendingDays)
         try container.encode(expiry, forKey: .expiry)
         try container.encode(expiryMonths, forKey: .expiryMonths)
+        try container.encode(transferMin, forKey: .transferMin)
+        try container.encode(transferMax, forKey: .transferMax)
+        try container.encode(transferWindowMax, forKey: .transferWindowMax)
         try container.encode(timeZone, forKey: .timeZone)
     }
 
     enum CodingKeys: String, CodingKey {
         case windowMonths, period, measure, spendCurrency, downgradeSteps, graceDays, pendingDays, expiry
-        case expiryMonths, timeZone
+        case expiryMonths, transferMin, transferMax, transferWindowMax, timeZone
     }
 }
 

@@ -2,11 +2,12 @@ import ArgumentParser
 import LoyaltyCore
 import LoyaltyStore
 
-/// `loyalty points earn|redeem|adjust|reverse|history`. Every change is audited under the acting administrator.
+/// `loyalty points earn|redeem|adjust|reverse|transfer|history|expiring`. Every change is audited under the
+/// acting administrator.
 struct PointsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "points", abstract: "The points ledger.",
-        subcommands: [Earn.self, Redeem.self, Adjust.self, Reverse.self, History.self, Expiring.self])
+        subcommands: [Earn.self, Redeem.self, Adjust.self, Reverse.self, Transfer.self, History.self, Expiring.self])
 
     struct Earn: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Award points for a purchase amount or as a number of points.")
