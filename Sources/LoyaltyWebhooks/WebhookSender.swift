@@ -4,6 +4,7 @@ import Logging
 import LoyaltyCore
 import LoyaltyStore
 import NIOCore
+import ServiceLifecycle
 
 /// What one round of the sender did.
 public struct WebhookRound: Sendable, Hashable, Encodable {
@@ -28,25 +29,52 @@ public struct WebhookSender: Sendable {
     public var logger: Logger
     var http: HTTPClient
 
-    public init(store: LoyaltyStore, policy: WebhookRetryPolicy, timeout: Duration, concurrency: Int, logger: Logger) {
+    /// `http` is the caller's (see ``makeHTTPClient()``), who shuts it down.
+    public init(store: LoyaltyStore, http: HTTPClient, policy: WebhookRetryPolicy, timeout: Duration, concurrency: Int, logger: Logger) {
         self.store = store
+        self.http = http
         self.policy = policy
         self.timeout = timeout
         self.concurrency = max(1, concurrency)
         self.logger = logger
-        self.http = HTTPClient.shared
     }
 
-    /// One round over every active subscription, until nothing more is due now.
+    /// An HTTP client that does not follow redirects: a 301 or 302 to a POST would be followed as a GET
+    /// without the body (and the signature sent to wherever the redirect points), and its 2xx taken for a
+    /// delivery. A redirect is a failed attempt instead. Shut it down with `shutdown()` when done.
+    public static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// One round over every active subscription, each on its own task so that a slow endpoint holds up
+    /// only its own subscription, until nothing more is due now.
     public func runOnce() async throws(LoyaltyError) -> WebhookRound {
-        var round = WebhookRound()
-        for webhook in try await store.webhooks(activeOnly: true) {
-            try await send(webhook, into: &round)
+        let webhooks = try await store.webhooks(activeOnly: true)
+        do {
+            return try await withThrowingTaskGroup(of: WebhookRound.self) { group in
+                for webhook in webhooks {
+                    group.addTask { try await send(webhook) }
+                }
+                var total = WebhookRound()
+                for try await round in group {
+                    total.queued += round.queued
+                    total.delivered += round.delivered
+                    total.retried += round.retried
+                    total.dead += round.dead
+                }
+                return total
+            }
+        } catch let error as LoyaltyError {
+            throw error
+        } catch {
+            throw LoyaltyError(.internal, "webhook round: \(error)")
         }
-        return round
     }
 
-    func send(_ webhook: WebhookRecord, into round: inout WebhookRound) async throws(LoyaltyError) {
+    func send(_ webhook: WebhookRecord) async throws(LoyaltyError) -> WebhookRound {
+        var round = WebhookRound()
         let batch = 500
         while true {
             let queued = try await store.enqueueWebhookEvents(webhook.id, limit: batch)
@@ -54,9 +82,11 @@ public struct WebhookSender: Sendable {
             if queued < batch { break }
         }
         let secret = try store.webhookSecret(webhook)
-        while true {
+        // Between batches: a shutdown ends the round, and so does an endpoint that answered none of a batch
+        // (down or unreachable): its deliveries wait for their next attempt instead of one time-out each now.
+        while !Task.isShuttingDownGracefully {
             let due = try await store.dueWebhookDeliveries(webhook.id, limit: concurrency)
-            if due.isEmpty { return }
+            if due.isEmpty { break }
             let outcomes = await withTaskGroup(of: (DueWebhookDelivery, Int?, String?, Duration).self) { group in
                 for delivery in due {
                     group.addTask { await attempt(delivery, to: webhook.url, secret: secret) }
@@ -79,7 +109,12 @@ public struct WebhookSender: Sendable {
                 default: break
                 }
             }
+            if outcomes.allSatisfy({ $0.1 == nil }) {
+                logger.warning("webhook endpoint unreachable; its round ends", metadata: ["webhook": "\(webhook.id)"])
+                break
+            }
         }
+        return round
     }
 
     /// One POST: the HTTP status (nil without a response) and an error text for anything but a 2xx.

@@ -44,11 +44,8 @@ struct EventsCommandTests {
             _ = try await db.store.adjust(ada, points: 10, reason: "welcome", actor: "test")
             _ = try await db.store.adjust(bob, points: 20, reason: "welcome", actor: "test")
             // The other tests share the cluster; an event shows once every older transaction has finished.
-            var all: [[String: Any]] = []
-            for _ in 0..<300 where all.count < 4 {
-                all = try events(try await loyalty(db, "events", "tail", "--from-start", "--no-follow").stdout)
-                if all.count < 4 { try await Task.sleep(for: .milliseconds(100)) }
-            }
+            try await db.settleEvents()
+            let all = try events(try await loyalty(db, "events", "tail", "--from-start", "--no-follow").stdout)
             #expect(all.map { $0["type"] as? String } == ["member.enrolled", "member.enrolled", "points.adjusted", "points.adjusted"])
             #expect(all.map { $0["member"] as? String } == [ada.value, bob.value, ada.value, bob.value])
             #expect((all[3]["data"] as? [String: Any])?["points"] as? Int == 20)

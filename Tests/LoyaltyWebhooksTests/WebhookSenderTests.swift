@@ -11,8 +11,11 @@ import Testing
 /// events in order, retries with backoff, dead letters and replays.
 @Suite("Webhook sender (PostgreSQL, HTTP)", .timeLimit(.minutes(6)))
 struct WebhookSenderTests {
+    /// One HTTP client for the whole suite run (each test would otherwise need to shut its own down).
+    static let http = WebhookSender.makeHTTPClient()
+
     func sender(_ db: TestDatabase, _ policy: WebhookRetryPolicy = WebhookRetryPolicy(maximumAttempts: 3, backoffSeconds: 60)) -> WebhookSender {
-        WebhookSender(store: db.store, policy: policy, timeout: .seconds(5), concurrency: 4, logger: db.logger)
+        WebhookSender(store: db.store, http: Self.http, policy: policy, timeout: .seconds(5), concurrency: 4, logger: db.logger)
     }
 
     func withReceiver<T>(_ body: (HTTPReceiver) async throws -> T) async throws -> T {
@@ -24,6 +27,43 @@ struct WebhookSenderTests {
         } catch {
             await receiver.stop()
             throw error
+        }
+    }
+
+    @Test("a redirect is a failed attempt, not followed (it would turn the POST into a GET without the body)")
+    func redirectsAreFailures() async throws {
+        try await withTestDatabase { db in
+            try await withReceiver { receiver in
+                let (hook, _) = try await db.store.addWebhook(url: receiver.url, types: ["points."], note: nil, actor: "test")
+                let ada = try await db.newMember("Ada", "Lovelace")
+                _ = try await db.store.adjust(ada, points: 1, reason: "a1", actor: "test")
+                try await db.settleEvents()
+                receiver.answer(301)
+                let round = try await sender(db).runOnce()
+                #expect(round.retried == 1 && round.delivered == 0, "\(round)")
+                #expect(receiver.requests.map(\.method) == ["POST"])
+                let log = try #require(try await db.store.webhookDeliveries(webhook: hook.id, status: "pending", limit: 1).first)
+                #expect(log.lastStatus == 301 && log.lastError == "HTTP 301")
+            }
+        }
+    }
+
+    @Test("the outbox's retention keeps what a paused subscription has not read; resumed, it gets it")
+    func retentionWaitsForSubscriptions() async throws {
+        try await withTestDatabase { db in
+            try await withReceiver { receiver in
+                let (hook, _) = try await db.store.addWebhook(url: receiver.url, types: ["points."], note: nil, actor: "test")
+                try await db.store.setWebhookStatus(hook.id, to: "paused", actor: "test")
+                let ada = try await db.newMember("Ada", "Lovelace")
+                _ = try await db.store.adjust(ada, points: 1, reason: "while paused", actor: "test")
+                try await db.travel(days: 100)
+                let job = try await db.store.runEventJob(noticeDays: 30, retentionDays: 90, actor: "job")
+                #expect(job.pruned == 0, "both events are past the paused subscription's position: \(job)")
+                try await db.store.setWebhookStatus(hook.id, to: "active", actor: "test")
+                try await db.settleEvents()
+                #expect(try await sender(db).runOnce().delivered == 1)
+                #expect(try reasons(receiver) == ["while paused"])
+            }
         }
     }
 
@@ -126,10 +166,8 @@ struct WebhookSenderTests {
     @Test("an endpoint that does not answer: the error is logged, nothing is lost; paused and removed subscriptions get nothing")
     func unreachableAndPaused() async throws {
         try await withTestDatabase { db in
-            let closed = try await HTTPReceiver.start()
-            let url = closed.url
-            await closed.stop()
-            let (hook, _) = try await db.store.addWebhook(url: url, types: ["member."], note: nil, actor: "test")
+            // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
+            let (hook, _) = try await db.store.addWebhook(url: "http://127.0.0.1:1/hook", types: ["member."], note: nil, actor: "test")
             _ = try await db.newMember("Ada", "Lovelace")
             try await db.settleEvents()
             let round = try await sender(db).runOnce()

@@ -194,6 +194,13 @@ create table event_notices (
     primary key (member_id, kind, on_day)
 );
 
+-- Whether a reader that keeps its position in the database (a webhook subscription, 0026, which
+-- replaces this) has still to read the event at (p_xid, p_id).
+create function loyalty_event_unread(p_xid xid8, p_id bigint) returns boolean
+language sql stable as $$
+    select false
+$$;
+
 -- Writes the events no single change causes, and prunes the outbox: members whose points expire within
 -- p_notice_days (once per first-expiry day), active members who have lapsed by the tracker's rule on
 -- p_today (once per last purchase day), and events older than p_retention_days, oldest id first.
@@ -235,10 +242,13 @@ begin
       from fresh f;
     get diagnostics n_lapsed = row_count;
 
-    -- Ids follow time closely enough: everything before the first event inside the retention period goes.
+    -- Ids follow time closely enough: everything before the first event inside the retention period goes,
+    -- but for what a webhook subscription (0026), paused or not, has still to read.
     select e.id into first_kept from events e
      where e.occurred_at >= now() - make_interval(days => p_retention_days) order by e.id limit 1;
-    delete from events e where e.id < coalesce(first_kept, (select max(id) + 1 from events));
+    delete from events e
+     where e.id < coalesce(first_kept, (select max(id) + 1 from events))
+       and not loyalty_event_unread(e.xid, e.id);
     get diagnostics n_pruned = row_count;
     delete from event_notices n where n.kind = 'points.expiring' and n.on_day < p_today;
 

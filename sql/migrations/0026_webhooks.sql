@@ -73,8 +73,12 @@ begin
     values (p_url, p_types, p_salt, pg_snapshot_xmin(pg_current_snapshot()), p_note, p_actor)
     returning id into new_id;
     insert into audit_log (actor, action, subject, details)
+    -- Receiver URLs often carry a token in their path or query: the audit log, which is kept for ever,
+    -- gets the origin and a hash of the whole URL only.
     values (p_actor, 'webhook.add', new_id::text,
-            jsonb_strip_nulls(jsonb_build_object('url', p_url, 'events', to_jsonb(p_types), 'note', p_note)));
+            jsonb_strip_nulls(jsonb_build_object(
+                'origin', substring(p_url from '^[a-z]+://[^/?#]+'), 'url_sha256', encode(sha256(convert_to(p_url, 'UTF8')), 'hex'),
+                'events', to_jsonb(p_types), 'note', p_note)));
     return new_id;
 end
 $$;
@@ -90,6 +94,12 @@ begin
         raise exception 'no webhook %', p_webhook using errcode = 'LY404';
     end if;
     update webhooks set status = p_status where id = p_webhook;
+    if p_status = 'removed' then
+        -- Nothing more goes to a removed subscription: its queue is dropped, its log kept for the prune.
+        delete from webhook_attempts a using webhook_deliveries d
+         where a.delivery_id = d.id and d.webhook_id = p_webhook and d.status = 'pending';
+        delete from webhook_deliveries where webhook_id = p_webhook and status = 'pending';
+    end if;
     insert into audit_log (actor, action, subject, details)
     values (p_actor, 'webhook.' || case p_status when 'active' then 'resume' when 'paused' then 'pause' else 'remove' end,
             p_webhook::text, jsonb_build_object('from', before, 'to', p_status));
@@ -108,8 +118,8 @@ begin
     end if;
     if p_deliveries is not null and exists (
         select 1 from unnest(p_deliveries) d(id)
-         where not exists (select 1 from webhook_deliveries x where x.id = d.id
-                             and (p_webhook is null or x.webhook_id = p_webhook))) then
+         where not exists (select 1 from webhook_deliveries x join webhooks w on w.id = x.webhook_id and w.status <> 'removed'
+                            where x.id = d.id and (p_webhook is null or x.webhook_id = p_webhook))) then
         raise exception 'no such delivery among %', p_deliveries using errcode = 'LY404';
     end if;
     update webhook_deliveries d
@@ -224,8 +234,9 @@ declare
     n bigint;
 begin
     with old as (
-        select id from webhook_deliveries
-         where status in ('delivered', 'dead') and created_at < now() - make_interval(days => p_days)
+        select d.id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+         where (d.status in ('delivered', 'dead') or w.status = 'removed')
+           and d.created_at < now() - make_interval(days => p_days)
     ), attempts as (
         delete from webhook_attempts a using old where a.delivery_id = old.id
     )
@@ -233,4 +244,11 @@ begin
     get diagnostics n = row_count;
     return n;
 end
+$$;
+
+-- The outbox's retention keeps what a subscription that is not removed has still to read (0024).
+create or replace function loyalty_event_unread(p_xid xid8, p_id bigint) returns boolean
+language sql stable as $$
+    select exists (select 1 from webhooks w
+                    where w.status <> 'removed' and (p_xid, p_id) > (w.position_xid, w.position_id))
 $$;

@@ -3,9 +3,9 @@ public enum EventType {
     /// Every type, grouped by subject. A reader's filter names types exactly or by a prefix ending in a
     /// dot (`points.`).
     public static let all: [String] = [
-        "member.enrolled", "member.updated", "member.merged", "member.erased",
+        "member.enrolled", "member.updated", "member.merged", "member.erased", "member.lapsed",
         "points.earned", "points.redeemed", "points.reversed", "points.expired", "points.adjusted",
-        "points.awarded", "points.merged", "points.transferred",
+        "points.awarded", "points.merged", "points.expiring", "points.transferred",
         "tier.changed", "reward.claimed", "voucher.used",
         "gift_card.activated", "gift_card.loaded", "gift_card.redeemed", "gift_card.refunded",
         "gift_card.adjusted", "gift_card.blocked", "gift_card.unblocked", "gift_card.closed",

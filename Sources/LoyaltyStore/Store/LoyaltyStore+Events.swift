@@ -100,6 +100,8 @@ extension LoyaltyStore {
     public func runEventJob(noticeDays: Int, retentionDays: Int, actor: String) async throws(LoyaltyError) -> EventJobRun {
         let zone = rules.timeZone
         let lapse = lapseJSON
+        // Lapses are told from the purchase metrics: bring them up to date first, as every reader does.
+        _ = try await refreshPurchaseMetrics()
         return try await run {
             try await client.withTransaction(logger: logger) { connection in
                 let rows = try await connection.query(

@@ -38,6 +38,9 @@ struct WebhookAddCommand: AsyncParsableCommand {
         else {
             throw .badArgument("url", "an http:// or https:// URL with a host, got '\(url.prefix(80))'")
         }
+        guard parsed.user == nil, parsed.password == nil else {
+            throw .badArgument("url", "no user or password in the URL: the receiver checks the signature instead")
+        }
         if let note, note.count > 500 { throw .badArgument("note", "at most 500 characters") }
         guard !events.isEmpty else { throw .badArgument("events", "name the events: types, prefixes like points., or all") }
         var types: [String] = []

@@ -28,17 +28,26 @@ struct WebhookRunCommand: AsyncParsableCommand {
         let runtime = try await CommandRuntime.make(options, defaultLogLevel: once ? .warning : .info)
         let settings = runtime.settings.webhooks
         let pause = Duration.milliseconds(Int64((interval * 1000).rounded()))
-        let round = try await runtime.withJobLock("webhooks", lock, installationKey: true) { store in
-            let sender = WebhookSender(
-                store: store, policy: settings.policy, timeout: settings.timeout, concurrency: settings.concurrency,
-                logger: runtime.logger)
-            if once { return try await sender.runOnce() }
-            let group = ServiceGroup(
-                services: [WebhookService(sender: sender, interval: pause)], gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: runtime.logger)
-            try await group.run()
-            return WebhookRound()
+        let http = WebhookSender.makeHTTPClient()
+        let outcome: Result<WebhookRound, any Error>
+        do {
+            outcome = .success(
+                try await runtime.withJobLock("webhooks", lock, installationKey: true) { store in
+                    let sender = WebhookSender(
+                        store: store, http: http, policy: settings.policy, timeout: settings.timeout,
+                        concurrency: settings.concurrency, logger: runtime.logger)
+                    if once { return try await sender.runOnce() }
+                    let group = ServiceGroup(
+                        services: [WebhookService(sender: sender, interval: pause)], gracefulShutdownSignals: [.sigterm, .sigint],
+                        logger: runtime.logger)
+                    try await group.run()
+                    return WebhookRound()
+                })
+        } catch {
+            outcome = .failure(error)
         }
+        try? await http.shutdown()
+        let round = try outcome.get()
         try runtime.output.record(
             [("queued", String(round.queued)), ("delivered", String(round.delivered)), ("retried", String(round.retried)), ("dead", String(round.dead))],
             json: round)
