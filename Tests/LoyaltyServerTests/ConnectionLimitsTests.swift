@@ -187,7 +187,8 @@ struct ConnectionLimitsTests {
                 #expect(backoffs() == [])
                 // The third waits a second; while it waits, another connection is served.
                 async let third = failedAuth()
-                try await Task.sleep(for: .milliseconds(50))
+                // Long enough for the AUTH to reach the server, well short of its second.
+                try await Task.sleep(for: .milliseconds(300))
                 #expect(try await working.pings())
                 let pinged = clock.now
                 let (waited, finished) = try await third

@@ -206,4 +206,22 @@ struct EventOutboxStoreTests {
             #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'job.events'") == 4)
         }
     }
+    @Test("every kind the ledgers allow maps to a known event type, never to the `.other` fallback")
+    func everyKindIsMapped() async throws {
+        try await withTestDatabase { db in
+            for (subject, constraint) in [("points", "point_entries_kind_check"), ("gift_card", "gift_card_activities_kind_check")] {
+                let kinds = try await db.texts(
+                    """
+                    select m[1] from pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') m
+                     where c.conname = \(constraint)
+                    """)
+                #expect(kinds.count >= 7, "\(constraint): \(kinds)")
+                for kind in kinds {
+                    let type = try #require(try await db.texts("select loyalty_event_type(\(subject), \(kind))").first)
+                    #expect(EventType.all.contains(type), "\(subject) \(kind) → \(type)")
+                }
+            }
+            #expect(try await db.texts("select loyalty_event_type('points', 'future_kind')") == ["points.other"])
+        }
+    }
 }

@@ -30,19 +30,33 @@ create trigger events_append_only before update on events
 
 comment on table events is 'The outbox: one row per business event, written in the transaction that caused it (docs/events.md).';
 
+-- The event type of a ledger entry or gift-card activity kind. A kind added later without its mapping
+-- is told as `points.other` or `gift_card.other` (the kind is in the event's data): an unmapped kind must
+-- never make the till's transaction fail on the outbox's check.
+create function loyalty_event_type(p_subject text, p_kind text) returns text
+language sql immutable parallel safe as $$
+    select p_subject || '.' || coalesce(case p_subject
+        when 'points' then case p_kind
+            when 'earn' then 'earned' when 'redeem' then 'redeemed' when 'reverse' then 'reversed'
+            when 'expire' then 'expired' when 'adjust' then 'adjusted' when 'bonus' then 'awarded'
+            when 'merge' then 'merged' end
+        when 'gift_card' then case p_kind
+            when 'activate' then 'activated' when 'load' then 'loaded' when 'redeem' then 'redeemed'
+            when 'refund' then 'refunded' when 'adjust' then 'adjusted' when 'block' then 'blocked'
+            when 'unblock' then 'unblocked' when 'close' then 'closed' when 'expire' then 'expired'
+            when 'hold' then 'held' when 'capture' then 'captured' when 'release' then 'released' end
+        end, 'other')
+$$;
+
 -- Points -------------------------------------------------------------------------------------------
 
 create function loyalty_event_point_entry() returns trigger
 language plpgsql as $$
 begin
     insert into events (type, member_id, data)
-    values ('points.' || case new.kind
-                             when 'earn' then 'earned' when 'redeem' then 'redeemed' when 'reverse' then 'reversed'
-                             when 'expire' then 'expired' when 'adjust' then 'adjusted' when 'bonus' then 'awarded'
-                             when 'merge' then 'merged' else new.kind end,
-            new.member_id,
+    values (loyalty_event_type('points', new.kind), new.member_id,
             jsonb_strip_nulls(jsonb_build_object(
-                'entry', new.id, 'points', new.points, 'balance', new.balance_after,
+                'kind', new.kind, 'entry', new.id, 'points', new.points, 'balance', new.balance_after,
                 'terminal', (select t.name from terminals t where t.id = new.terminal_id),
                 'request', new.request_id, 'actor', new.admin_actor, 'receipt', new.receipt,
                 'reason', new.reason, 'reverses', new.reverses_entry_id,
@@ -162,15 +176,10 @@ language plpgsql as $$
 begin
     -- The card by its last four characters and id, never its code.
     insert into events (type, member_id, gift_card_id, data)
-    select 'gift_card.' || case new.kind
-                               when 'activate' then 'activated' when 'load' then 'loaded' when 'redeem' then 'redeemed'
-                               when 'refund' then 'refunded' when 'adjust' then 'adjusted' when 'block' then 'blocked'
-                               when 'unblock' then 'unblocked' when 'close' then 'closed' when 'expire' then 'expired'
-                               when 'hold' then 'held' when 'capture' then 'captured' when 'release' then 'released'
-                               else new.kind end,
+    select loyalty_event_type('gift_card', new.kind),
            c.member_id, c.id,
            jsonb_strip_nulls(jsonb_build_object(
-               'activity', new.id, 'card', c.code_last4, 'currency', c.currency, 'amount', new.amount,
+               'kind', new.kind, 'activity', new.id, 'card', c.code_last4, 'currency', c.currency, 'amount', new.amount,
                'balance', new.balance_after, 'held', new.held_after, 'hold', new.hold_id,
                'terminal', (select t.name from terminals t where t.id = new.terminal_id),
                'request', new.request_id, 'store', new.store_code, 'actor', new.actor,
@@ -262,10 +271,12 @@ $$;
 -- sorts after it, since an event written later belongs to a transaction still running when that one was
 -- read, whose id is at or above that read's xmin.
 
--- The position just after event p_event (`tail --since`), or null when there is no such event.
+-- The position just after event p_event (`tail --since`), or null when there is no such event or it is
+-- not yet below the horizon (an id read from the table, not from the stream: resuming there would pass
+-- over the events of older transactions still running).
 create function loyalty_event_position(p_event bigint) returns xid8
 language sql stable as $$
-    select xid from events where id = p_event
+    select xid from events where id = p_event and xid < pg_snapshot_xmin(pg_current_snapshot())
 $$;
 
 -- The position of "now": after every event of a finished transaction.

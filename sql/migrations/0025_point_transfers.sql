@@ -117,17 +117,28 @@ $$;
 
 -- The outbox (0024): a transfer's entries are told as `points.transferred`, each with its transfer's id
 -- (the sender's entry with negative points, the receiver's with positive). Otherwise as in 0024.
+create or replace function loyalty_event_type(p_subject text, p_kind text) returns text
+language sql immutable parallel safe as $$
+    select p_subject || '.' || coalesce(case p_subject
+        when 'points' then case p_kind
+            when 'earn' then 'earned' when 'redeem' then 'redeemed' when 'reverse' then 'reversed'
+            when 'expire' then 'expired' when 'adjust' then 'adjusted' when 'bonus' then 'awarded'
+            when 'merge' then 'merged' when 'transfer' then 'transferred' end
+        when 'gift_card' then case p_kind
+            when 'activate' then 'activated' when 'load' then 'loaded' when 'redeem' then 'redeemed'
+            when 'refund' then 'refunded' when 'adjust' then 'adjusted' when 'block' then 'blocked'
+            when 'unblock' then 'unblocked' when 'close' then 'closed' when 'expire' then 'expired'
+            when 'hold' then 'held' when 'capture' then 'captured' when 'release' then 'released' end
+        end, 'other')
+$$;
+
 create or replace function loyalty_event_point_entry() returns trigger
 language plpgsql as $$
 begin
     insert into events (type, member_id, data)
-    values ('points.' || case new.kind
-                             when 'earn' then 'earned' when 'redeem' then 'redeemed' when 'reverse' then 'reversed'
-                             when 'expire' then 'expired' when 'adjust' then 'adjusted' when 'bonus' then 'awarded'
-                             when 'merge' then 'merged' when 'transfer' then 'transferred' else new.kind end,
-            new.member_id,
+    values (loyalty_event_type('points', new.kind), new.member_id,
             jsonb_strip_nulls(jsonb_build_object(
-                'entry', new.id, 'points', new.points, 'balance', new.balance_after,
+                'kind', new.kind, 'entry', new.id, 'points', new.points, 'balance', new.balance_after,
                 'terminal', (select t.name from terminals t where t.id = new.terminal_id),
                 'request', new.request_id, 'actor', new.admin_actor, 'receipt', new.receipt,
                 'reason', new.reason, 'reverses', new.reverses_entry_id,

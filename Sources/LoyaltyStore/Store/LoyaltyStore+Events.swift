@@ -30,7 +30,7 @@ extension LoyaltyStore {
                 guard let text else { break }
                 return EventPosition(transaction: try Self.transactionID(text), event: id)
             }
-            throw LoyaltyError(.notFound, "no event \(id)")
+            throw LoyaltyError(.notFound, "no event \(id) (or not readable yet: its transaction or an older one is still running)")
         }
     }
 
