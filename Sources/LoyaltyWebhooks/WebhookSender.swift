@@ -85,7 +85,8 @@ public struct WebhookSender: Sendable {
         // Between batches: a shutdown ends the round, and so does an endpoint that answered none of a batch
         // (down or unreachable): its deliveries wait for their next attempt instead of one time-out each now.
         while !Task.isShuttingDownGracefully {
-            let due = try await store.dueWebhookDeliveries(webhook.id, limit: concurrency)
+            // The lease outlasts the batch's requests, which run at once, each within the time-out.
+            let due = try await store.claimWebhookDeliveries(webhook.id, limit: concurrency, lease: timeout + .seconds(30))
             if due.isEmpty { break }
             let outcomes = await withTaskGroup(of: (DueWebhookDelivery, Int?, String?, Duration).self) { group in
                 for delivery in due {

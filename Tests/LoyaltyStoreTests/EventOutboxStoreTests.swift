@@ -195,7 +195,9 @@ struct EventOutboxStoreTests {
             _ = try await store.adjust(eve, points: 2, reason: "two", actor: "t")
             try await db.settleEvents()
             #expect(try await db.store.enqueueWebhookEvents(hook.id, limit: 10) == 2)
-            let queued = try await db.store.dueWebhookDeliveries(hook.id, limit: 10)
+            let queued = try await db.store.claimWebhookDeliveries(hook.id, limit: 10, lease: .seconds(60))
+            // Leased: a second sender gets nothing while the lease holds.
+            #expect(try await db.store.claimWebhookDeliveries(hook.id, limit: 10, lease: .seconds(60)).isEmpty)
             let policy = WebhookRetryPolicy(maximumAttempts: 1)
             _ = try await db.store.recordWebhookAttempt(try #require(queued.first).id, statusCode: 500, error: "HTTP 500", duration: .zero, policy: policy)
             try await db.travel(days: 100)

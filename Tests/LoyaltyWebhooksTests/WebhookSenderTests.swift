@@ -197,4 +197,22 @@ struct WebhookSenderTests {
             }
         }
     }
+    @Test("a claim is a lease: a second sender gets none of the claimed deliveries until the lease ends")
+    func claimsAreLeases() async throws {
+        try await withTestDatabase { db in
+            let (hook, _) = try await db.store.addWebhook(url: "http://127.0.0.1:1/hook", types: ["points."], note: nil, actor: "test")
+            for name in ["Ada", "Bob"] {
+                _ = try await db.store.adjust(try await db.newMember(name, "Test"), points: 1, reason: name, actor: "test")
+            }
+            try await db.settleEvents()
+            #expect(try await db.store.enqueueWebhookEvents(hook.id, limit: 10) == 2)
+            let first = try await db.store.claimWebhookDeliveries(hook.id, limit: 10, lease: .seconds(60))
+            #expect(first.count == 2)
+            #expect(try await db.store.claimWebhookDeliveries(hook.id, limit: 10, lease: .seconds(60)).isEmpty)
+            // The claimer died: when the lease ends, the deliveries are due again, attempts unchanged.
+            try await db.client.query("update webhook_deliveries set next_attempt_at = now() - interval '1 second'", logger: db.logger)
+            let again = try await db.store.claimWebhookDeliveries(hook.id, limit: 10, lease: .seconds(60))
+            #expect(again.map(\.id) == first.map(\.id) && again.allSatisfy { $0.attempts == 0 })
+        }
+    }
 }

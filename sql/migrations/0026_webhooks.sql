@@ -174,20 +174,27 @@ begin
 end
 $$;
 
--- The deliveries to attempt now: pending, due, and each the oldest pending one of its member (a member's
--- later event waits for the earlier to be delivered or given up), oldest first.
-create function loyalty_webhook_due(p_webhook bigint, p_limit int)
+-- Claims the deliveries to attempt now: pending, due, and each the oldest pending one of its member (a
+-- member's later event waits for the earlier to be delivered or given up), oldest first. A claim is a
+-- lease: the delivery is not due again for p_lease_seconds (longer than a request may take), so a second
+-- sender never sends it meanwhile, and a sender that dies mid-request leaves it to be sent again after
+-- the lease. Recording the attempt replaces the lease with the outcome.
+create function loyalty_webhook_claim(p_webhook bigint, p_limit int, p_lease_seconds int)
 returns table (id bigint, event_id bigint, body text, attempts int)
-language sql stable as $$
-    select d.id, d.event_id, d.body, d.attempts
-      from webhook_deliveries d
-     where d.webhook_id = p_webhook and d.status = 'pending' and d.next_attempt_at <= now()
-       and (d.member_id is null or not exists (
-               select 1 from webhook_deliveries p
-                where p.webhook_id = d.webhook_id and p.member_id = d.member_id and p.status = 'pending'
-                  and p.id < d.id))
-     order by d.id
-     limit p_limit
+language sql as $$
+    update webhook_deliveries d
+       set next_attempt_at = now() + make_interval(secs => p_lease_seconds)
+     where d.id in (
+        select x.id from webhook_deliveries x
+         where x.webhook_id = p_webhook and x.status = 'pending' and x.next_attempt_at <= now()
+           and (x.member_id is null or not exists (
+                   select 1 from webhook_deliveries p
+                    where p.webhook_id = x.webhook_id and p.member_id = x.member_id and p.status = 'pending'
+                      and p.id < x.id))
+         order by x.id
+         limit p_limit
+         for update skip locked)
+    returning d.id, d.event_id, d.body, d.attempts
 $$;
 
 -- Records one attempt: a 2xx delivers; anything else retries after p_backoff_seconds × 2^(attempts - 1)

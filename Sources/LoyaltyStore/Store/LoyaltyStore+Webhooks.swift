@@ -107,16 +107,20 @@ extension LoyaltyStore {
         }
     }
 
-    /// The deliveries to attempt now: due, and the oldest pending one of each member.
-    public func dueWebhookDeliveries(_ webhook: Int64, limit: Int) async throws(LoyaltyError) -> [DueWebhookDelivery] {
-        try await run {
+    /// Claims the deliveries to attempt now (due, and the oldest pending one of each member), oldest first,
+    /// leasing them for `lease`: no other sender gets them meanwhile, and if this one dies they are due
+    /// again when the lease ends.
+    public func claimWebhookDeliveries(_ webhook: Int64, limit: Int, lease: Duration) async throws(LoyaltyError) -> [DueWebhookDelivery] {
+        let seconds = Int(max(1, lease.components.seconds))
+        return try await run {
             let rows = try await client.query(
-                "select id, event_id, body, attempts from loyalty_webhook_due(\(webhook), \(limit)::int)", logger: logger)
+                "select id, event_id, body, attempts from loyalty_webhook_claim(\(webhook), \(limit)::int, \(seconds)::int)",
+                logger: logger)
             var due: [DueWebhookDelivery] = []
             for try await (id, event, body, attempts) in rows.decode((Int64, Int64, String, Int32).self) {
                 due.append(DueWebhookDelivery(id: id, event: event, body: body, attempts: Int(attempts)))
             }
-            return due
+            return due.sorted { $0.id < $1.id }
         }
     }
 
