@@ -210,17 +210,15 @@ language sql stable as $$
     select false
 $$;
 
--- Writes the events no single change causes, and prunes the outbox: members whose points expire within
--- p_notice_days (once per first-expiry day), active members who have lapsed by the tracker's rule on
--- p_today (once per last purchase day), and events older than p_retention_days, oldest id first.
-create function loyalty_event_job(p_rules jsonb, p_lapse jsonb, p_today date, p_notice_days int, p_retention_days int)
-returns table (expiring bigint, lapsed bigint, pruned bigint)
+-- Writes the events no single change causes: members whose points expire within p_notice_days (once per
+-- first-expiry day), and active members who have lapsed by the tracker's rule on p_today (once per last
+-- purchase day). The retention is loyalty_event_prune's, in transactions of their own.
+create function loyalty_event_job(p_rules jsonb, p_lapse jsonb, p_today date, p_notice_days int)
+returns table (expiring bigint, lapsed bigint)
 language plpgsql as $$
 declare
     n_expiring bigint;
     n_lapsed bigint;
-    n_pruned bigint;
-    first_kept bigint;
 begin
     with due as (
         select x.member_id, x.points, x.first_expiry,
@@ -251,17 +249,32 @@ begin
       from fresh f;
     get diagnostics n_lapsed = row_count;
 
-    -- Ids follow time closely enough: everything before the first event inside the retention period goes,
-    -- but for what a webhook subscription (0026), paused or not, has still to read.
-    select e.id into first_kept from events e
-     where e.occurred_at >= now() - make_interval(days => p_retention_days) order by e.id limit 1;
-    delete from events e
-     where e.id < coalesce(first_kept, (select max(id) + 1 from events))
-       and not loyalty_event_unread(e.xid, e.id);
-    get diagnostics n_pruned = row_count;
     delete from event_notices n where n.kind = 'points.expiring' and n.on_day < p_today;
 
-    return query select n_expiring, n_lapsed, n_pruned;
+    return query select n_expiring, n_lapsed;
+end
+$$;
+
+-- Removes up to p_batch events older than p_days, oldest id first, but for what a webhook subscription
+-- (0026), paused or not, has still to read; returns how many. Ids follow time closely enough: what lies
+-- before the first event inside the retention period goes. In small transactions, called until it
+-- returns less than p_batch, so that a large backlog never holds the readers' horizon for long.
+create function loyalty_event_prune(p_days int, p_batch int) returns bigint
+language plpgsql as $$
+declare
+    first_kept bigint;
+    n bigint;
+begin
+    select e.id into first_kept from events e
+     where e.occurred_at >= now() - make_interval(days => p_days) order by e.id limit 1;
+    delete from events e
+     where e.id in (select x.id from events x
+                     where x.id < coalesce(first_kept, (select max(id) + 1 from events))
+                       and not loyalty_event_unread(x.xid, x.id)
+                     order by x.id
+                     limit p_batch);
+    get diagnostics n = row_count;
+    return n;
 end
 $$;
 

@@ -96,39 +96,53 @@ public struct EventJobRun: Sendable, Hashable, Encodable {
 extension LoyaltyStore {
     /// The events no single change causes (points about to expire within `noticeDays`, members lapsed by
     /// the tracker's rule today), each told once, and the outbox pruned of events older than
-    /// `retentionDays`, as are finished webhook deliveries. One transaction; one audit row (action `job.events`).
+    /// `retentionDays`, as are finished webhook deliveries. The events are told in one transaction, the
+    /// retention runs in batches of its own; one audit row (action `job.events`).
     public func runEventJob(noticeDays: Int, retentionDays: Int, actor: String) async throws(LoyaltyError) -> EventJobRun {
         let zone = rules.timeZone
         let lapse = lapseJSON
         // Lapses are told from the purchase metrics: bring them up to date first, as every reader does.
         _ = try await refreshPurchaseMetrics()
-        return try await run {
-            try await client.withTransaction(logger: logger) { connection in
-                let rows = try await connection.query(
-                    """
-                    select expiring, lapsed, pruned from loyalty_event_job(
-                        \(rulesJSON)::jsonb, \(lapse)::jsonb, loyalty_local_date(\(zone)), \(noticeDays)::int, \(retentionDays)::int)
-                    """,
-                    logger: logger)
-                var result = EventJobRun(expiring: 0, lapsed: 0, pruned: 0)
-                for try await (expiring, lapsed, pruned) in rows.decode((Int64, Int64, Int64).self) {
-                    result = EventJobRun(expiring: expiring, lapsed: lapsed, pruned: pruned)
-                }
-                let deliveries = try await connection.query(
-                    "select loyalty_webhook_prune(\(retentionDays)::int)", logger: logger)
-                for try await count in deliveries.decode(Int64.self) { result.prunedDeliveries = count }
-                let audit = try await connection.query(
-                    """
-                    insert into audit_log (actor, action, details)
-                    values (\(actor), 'job.events',
-                            jsonb_build_object('expiring', \(result.expiring), 'lapsed', \(result.lapsed), 'pruned', \(result.pruned),
-                                               'pruned_deliveries', \(result.prunedDeliveries),
-                                               'notice_days', \(noticeDays)::int, 'retention_days', \(retentionDays)::int))
-                    """,
-                    logger: logger)
-                for try await _ in audit {}
-                return result
-            }
+        let told: (expiring: Int64, lapsed: Int64) = try await run {
+            let rows = try await client.query(
+                """
+                select expiring, lapsed from loyalty_event_job(
+                    \(rulesJSON)::jsonb, \(lapse)::jsonb, loyalty_local_date(\(zone)), \(noticeDays)::int)
+                """,
+                logger: logger)
+            for try await row in rows.decode((Int64, Int64).self) { return row }
+            return (0, 0)
         }
+        // The retention in batches, each its own transaction: a reader's horizon waits for one batch at most.
+        let batch: Int64 = 10_000
+        var pruned: Int64 = 0
+        while true {
+            let removed: Int64 = try await run {
+                let rows = try await client.query("select loyalty_event_prune(\(retentionDays)::int, \(batch)::int)", logger: logger)
+                for try await count in rows.decode(Int64.self) { return count }
+                return 0
+            }
+            pruned += removed
+            if removed < batch { break }
+        }
+        let deliveries: Int64 = try await run {
+            let rows = try await client.query("select loyalty_webhook_prune(\(retentionDays)::int)", logger: logger)
+            for try await count in rows.decode(Int64.self) { return count }
+            return 0
+        }
+        let final = EventJobRun(expiring: told.expiring, lapsed: told.lapsed, pruned: pruned, prunedDeliveries: deliveries)
+        try await run {
+            let audit = try await client.query(
+                """
+                insert into audit_log (actor, action, details)
+                values (\(actor), 'job.events',
+                        jsonb_build_object('expiring', \(final.expiring), 'lapsed', \(final.lapsed), 'pruned', \(final.pruned),
+                                           'pruned_deliveries', \(final.prunedDeliveries),
+                                           'notice_days', \(noticeDays)::int, 'retention_days', \(retentionDays)::int))
+                """,
+                logger: logger)
+            for try await _ in audit {}
+        }
+        return final
     }
 }
