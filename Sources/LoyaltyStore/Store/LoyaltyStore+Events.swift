@@ -1,14 +1,6 @@
 import LoyaltyCore
 import PostgresNIO
 
-/// One read of the event outbox: the events as JSON lines, and where the next read starts.
-public struct EventBatch: Sendable {
-    public var lines: [String]
-    public var next: EventPosition
-    /// True when this read reached the horizon: there is nothing more to read until transactions finish.
-    public var caughtUp: Bool
-}
-
 extension LoyaltyStore {
     /// The position after every event of a finished transaction: a reader starting here sees what is
     /// committed from now on (and the events of transactions still running).
@@ -71,25 +63,6 @@ extension LoyaltyStore {
     private static func transactionID(_ text: String) throws(LoyaltyError) -> UInt64 {
         guard let value = UInt64(text) else { throw LoyaltyError(.internal, "not a transaction id: \(text)") }
         return value
-    }
-}
-
-/// What one run of the events job did.
-public struct EventJobRun: Sendable, Hashable, Encodable {
-    /// `points.expiring` events written (members told their points expire soon).
-    public var expiring: Int64
-    /// `member.lapsed` events written.
-    public var lapsed: Int64
-    /// Events removed as older than the retention period.
-    public var pruned: Int64
-    /// Finished webhook deliveries (with their attempts) removed as older than the retention period.
-    public var prunedDeliveries: Int64
-
-    public init(expiring: Int64, lapsed: Int64, pruned: Int64, prunedDeliveries: Int64 = 0) {
-        self.expiring = expiring
-        self.lapsed = lapsed
-        self.pruned = pruned
-        self.prunedDeliveries = prunedDeliveries
     }
 }
 
