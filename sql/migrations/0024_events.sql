@@ -39,7 +39,7 @@ language sql immutable parallel safe as $$
         when 'points' then case p_kind
             when 'earn' then 'earned' when 'redeem' then 'redeemed' when 'reverse' then 'reversed'
             when 'expire' then 'expired' when 'adjust' then 'adjusted' when 'bonus' then 'awarded'
-            when 'merge' then 'merged' end
+            when 'merge' then 'merged' when 'transfer' then 'transferred' end  -- transfer: 0025
         when 'gift_card' then case p_kind
             when 'activate' then 'activated' when 'load' then 'loaded' when 'redeem' then 'redeemed'
             when 'refund' then 'refunded' when 'adjust' then 'adjusted' when 'block' then 'blocked'

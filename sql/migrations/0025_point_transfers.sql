@@ -115,23 +115,9 @@ begin
 end
 $$;
 
--- The outbox (0024): a transfer's entries are told as `points.transferred`, each with its transfer's id
--- (the sender's entry with negative points, the receiver's with positive). Otherwise as in 0024.
-create or replace function loyalty_event_type(p_subject text, p_kind text) returns text
-language sql immutable parallel safe as $$
-    select p_subject || '.' || coalesce(case p_subject
-        when 'points' then case p_kind
-            when 'earn' then 'earned' when 'redeem' then 'redeemed' when 'reverse' then 'reversed'
-            when 'expire' then 'expired' when 'adjust' then 'adjusted' when 'bonus' then 'awarded'
-            when 'merge' then 'merged' when 'transfer' then 'transferred' end
-        when 'gift_card' then case p_kind
-            when 'activate' then 'activated' when 'load' then 'loaded' when 'redeem' then 'redeemed'
-            when 'refund' then 'refunded' when 'adjust' then 'adjusted' when 'block' then 'blocked'
-            when 'unblock' then 'unblocked' when 'close' then 'closed' when 'expire' then 'expired'
-            when 'hold' then 'held' when 'capture' then 'captured' when 'release' then 'released' end
-        end, 'other')
-$$;
-
+-- The outbox (0024): a transfer's entries are told as `points.transferred` (0024's loyalty_event_type
+-- knows the kind), each with its transfer's id (the sender's entry with negative points, the receiver's
+-- with positive). Otherwise as in 0024.
 create or replace function loyalty_event_point_entry() returns trigger
 language plpgsql as $$
 begin
