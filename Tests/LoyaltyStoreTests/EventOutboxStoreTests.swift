@@ -226,4 +226,36 @@ struct EventOutboxStoreTests {
             #expect(try await db.texts("select loyalty_event_type('points', 'future_kind')") == ["points.other"])
         }
     }
+    @Test("an outbox restored from another cluster is refused until rebased; the rebase queues what was unread")
+    func rebase() async throws {
+        try await withTestDatabase { db in
+            let ada = try await db.newMember("Ada", "Lovelace")
+            try await db.settleEvents()
+            let (hook, _) = try await db.store.addWebhook(url: "http://127.0.0.1:1/hook", types: ["points."], note: nil, actor: "t")
+            _ = try await db.store.adjust(ada, points: 1, reason: "before the dump", actor: "t")
+            let rebaseRefused = await expectStoreError(.badArgument) { _ = try await db.store.rebaseEvents(actor: "t") }
+            #expect(rebaseRefused != nil, "this cluster's own outbox")
+            // What a restore into a new cluster leaves: ids far above this cluster's.
+            try await db.client.query(
+                """
+                do $x$ begin
+                    perform set_config('session_replication_role', 'replica', true);
+                    update events set xid = (xid::text::int8 + 900000000)::text::xid8;
+                    update webhooks set position_xid = (position_xid::text::int8 + 900000000)::text::xid8;
+                end $x$
+                """, logger: db.logger)
+            let refused = await expectStoreError(.configuration) {
+                _ = try await db.store.events(after: .start, types: nil, member: nil, limit: 10)
+            }
+            #expect(refused?.message.contains("events rebase") == true, "\(String(describing: refused))")
+            _ = await expectStoreError(.configuration) { _ = try await db.store.enqueueWebhookEvents(hook.id, limit: 10) }
+            #expect(try await db.store.rebaseEvents(actor: "t") == 1, "the adjustment the subscription had not read")
+            _ = try await db.store.adjust(ada, points: 2, reason: "after the restore", actor: "t")
+            try await db.settleEvents()
+            #expect(try await db.store.enqueueWebhookEvents(hook.id, limit: 10) == 1)
+            #expect(try await db.scalar("select count(*)::int8 from webhook_deliveries") == 2)
+            #expect(try await Self.types(db) == ["member.enrolled", "points.adjusted", "points.adjusted"])
+            #expect(try await db.scalar("select count(*)::int8 from audit_log where action = 'events.rebase'") == 1)
+        }
+    }
 }

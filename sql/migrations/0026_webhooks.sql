@@ -152,6 +152,10 @@ begin
     if not found then
         return 0;
     end if;
+    if loyalty_events_foreign() then
+        raise exception 'the outbox comes from another cluster (a dump restored here): run loyalty events rebase'
+            using errcode = 'LY503';
+    end if;
     last_xid := hook.position_xid;
     last_id := hook.position_id;
     for event in select * from loyalty_events(hook.position_xid, hook.position_id, hook.types, null, p_limit) loop
@@ -258,4 +262,51 @@ create or replace function loyalty_event_unread(p_xid xid8, p_id bigint) returns
 language sql stable as $$
     select exists (select 1 from webhooks w
                     where w.status <> 'removed' and (p_xid, p_id) > (w.position_xid, w.position_id))
+$$;
+
+-- After a pg_dump restored into a new cluster (docs/events.md "Restoring a backup into a new cluster"):
+-- whether the outbox's transaction ids belong to another cluster, being at or above this one's next id.
+create function loyalty_events_foreign() returns boolean
+language sql stable as $$
+    select coalesce((select max(xid) from events), '0'::xid8) >= pg_snapshot_xmax(pg_current_snapshot())
+        or exists (select 1 from webhooks where position_xid > pg_snapshot_xmax(pg_current_snapshot()))
+$$;
+
+-- Makes a restored outbox readable in this cluster: every subscription first queues what it had still to
+-- read (in the old cluster's order; every old transaction has finished), then every restored event counts
+-- as an old, finished transaction's and every position is set past them. Refuses (LY409) when the outbox
+-- is this cluster's own. Returns the deliveries queued. Audited.
+create function loyalty_events_rebase(p_actor text) returns bigint
+language plpgsql as $$
+declare
+    queued bigint := 0;
+    n bigint;
+    hook record;
+begin
+    if not loyalty_events_foreign() then
+        raise exception 'the outbox''s transaction ids are this cluster''s: nothing to rebase' using errcode = 'LY400';
+    end if;
+    lock table events in exclusive mode;
+    for hook in select * from webhooks where status <> 'removed' for update loop
+        insert into webhook_deliveries (webhook_id, event_id, event_type, member_id, body)
+        select hook.id, e.id, e.type, e.member_id,
+               '{"id":' || e.id || ',"type":' || to_json(e.type)
+               || ',"occurred_at":"' || to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+               || '","member":' || coalesce(to_json(m.number)::text, 'null') || ',"data":' || e.data::text || '}'
+          from events e left join members m on m.id = e.member_id
+         where (e.xid, e.id) > (hook.position_xid, hook.position_id)
+           and (e.type = any (hook.types)
+                or exists (select 1 from unnest(hook.types) t where right(t, 1) = '.' and starts_with(e.type, t)))
+         order by e.xid, e.id
+        on conflict do nothing;
+        get diagnostics n = row_count;
+        queued := queued + n;
+    end loop;
+    alter table events disable trigger events_append_only;
+    update events set xid = '1';
+    alter table events enable trigger events_append_only;
+    update webhooks set position_xid = '2', position_id = 0;
+    insert into audit_log (actor, action, details) values (p_actor, 'events.rebase', jsonb_build_object('queued', queued));
+    return queued;
+end
 $$;

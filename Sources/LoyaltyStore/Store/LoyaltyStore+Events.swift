@@ -32,6 +32,11 @@ extension LoyaltyStore {
         after position: EventPosition, types: [String]?, member: MemberReference?, limit: Int
     ) async throws(LoyaltyError) -> EventBatch {
         try await run {
+            let foreign = try await client.query("select loyalty_events_foreign()", logger: logger)
+            for try await isForeign in foreign.decode(Bool.self) where isForeign {
+                throw LoyaltyError(
+                    .configuration, "the outbox comes from another cluster (a dump restored here): run loyalty events rebase")
+            }
             let rows = try await client.query(
                 """
                 select id, xid::text, line, upto::text
@@ -117,5 +122,18 @@ extension LoyaltyStore {
             for try await _ in audit {}
         }
         return final
+    }
+}
+
+extension LoyaltyStore {
+    /// After a `pg_dump` restored into a new cluster: queues what every subscription had still to read,
+    /// then makes the restored events readable here (docs/events.md). Returns the deliveries queued;
+    /// `BAD_ARGUMENT` when the outbox is this cluster's own. Audited (`events.rebase`).
+    public func rebaseEvents(actor: String) async throws(LoyaltyError) -> Int64 {
+        try await run {
+            let rows = try await client.query("select loyalty_events_rebase(\(actor))", logger: logger)
+            for try await count in rows.decode(Int64.self) { return count }
+            return 0
+        }
     }
 }

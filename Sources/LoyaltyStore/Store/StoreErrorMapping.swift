@@ -32,6 +32,7 @@ enum StoreErrorMapping {
         "LY439": .holdClosed,
         "LY441": .currencyMismatch,
         "LY450": .memberErased,
+        "LY503": .configuration,
     ]
 
     /// Unique constraints and what a violation means to a person.

@@ -4,5 +4,5 @@ import ArgumentParser
 struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events", abstract: "The business events the club records (the outbox).",
-        subcommands: [EventsTailCommand.self])
+        subcommands: [EventsTailCommand.self, EventsRebaseCommand.self])
 }
