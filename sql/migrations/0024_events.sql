@@ -298,6 +298,22 @@ language sql stable as $$
     select pg_snapshot_xmin(pg_current_snapshot())
 $$;
 
+-- An event as its readers get it: one JSON object with a fixed key order, `member` the member's number.
+create function loyalty_event_line(p_event events, p_member_number text) returns text
+language sql stable as $$
+    select '{"id":' || p_event.id || ',"type":' || to_json(p_event.type)
+           || ',"occurred_at":"' || to_char(p_event.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+           || '","member":' || coalesce(to_json(p_member_number)::text, 'null') || ',"data":' || p_event.data::text || '}'
+$$;
+
+-- Whether an event type passes a reader's filter: exact types or prefixes ending in a dot (`points.`);
+-- no filter passes everything.
+create function loyalty_event_matches(p_type text, p_types text[]) returns boolean
+language sql immutable as $$
+    select p_types is null or p_type = any (p_types)
+           or exists (select 1 from unnest(p_types) t where right(t, 1) = '.' and starts_with(p_type, t))
+$$;
+
 -- Up to p_limit events after the position (p_xid, p_id) whose transactions have all finished, in
 -- position order, as JSON lines, each with `upto`, the horizon they were read below (one row of nulls
 -- but `upto` when there is none). When fewer than p_limit
@@ -310,17 +326,12 @@ language sql stable as $$
     select e.id, e.xid, e.member_id, e.line, h.upto
       from horizon h
       left join lateral (
-          select e.id, e.xid, e.member_id,
-                 '{"id":' || e.id || ',"type":' || to_json(e.type)
-                 || ',"occurred_at":"' || to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-                 || '","member":' || coalesce(to_json(m.number)::text, 'null') || ',"data":' || e.data::text || '}'
-                     as line
+          select e.id, e.xid, e.member_id, loyalty_event_line(e, m.number) as line
             from events e
             left join members m on m.id = e.member_id
            where (e.xid, e.id) > (p_xid, p_id) and e.xid < h.upto
              and (p_member is null or e.member_id = p_member)
-             and (p_types is null or e.type = any (p_types)
-                  or exists (select 1 from unnest(p_types) t where right(t, 1) = '.' and starts_with(e.type, t)))
+             and loyalty_event_matches(e.type, p_types)
            order by e.xid, e.id
            limit p_limit
       ) e on true

@@ -289,14 +289,9 @@ begin
     lock table events in exclusive mode;
     for hook in select * from webhooks where status <> 'removed' for update loop
         insert into webhook_deliveries (webhook_id, event_id, event_type, member_id, body)
-        select hook.id, e.id, e.type, e.member_id,
-               '{"id":' || e.id || ',"type":' || to_json(e.type)
-               || ',"occurred_at":"' || to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-               || '","member":' || coalesce(to_json(m.number)::text, 'null') || ',"data":' || e.data::text || '}'
+        select hook.id, e.id, e.type, e.member_id, loyalty_event_line(e, m.number)
           from events e left join members m on m.id = e.member_id
-         where (e.xid, e.id) > (hook.position_xid, hook.position_id)
-           and (e.type = any (hook.types)
-                or exists (select 1 from unnest(hook.types) t where right(t, 1) = '.' and starts_with(e.type, t)))
+         where (e.xid, e.id) > (hook.position_xid, hook.position_id) and loyalty_event_matches(e.type, hook.types)
          order by e.xid, e.id
         on conflict do nothing;
         get diagnostics n = row_count;
