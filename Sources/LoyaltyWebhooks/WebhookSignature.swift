@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import LoyaltyCore
 
 /// The `Loyalty-Signature` header of a delivery: `t=<unix seconds>,v1=<hex HMAC-SHA256>` of
 /// `"<t>.<body>"` under the subscription's secret (its UTF-8 bytes, `whsec_…` included). A receiver
@@ -13,6 +13,6 @@ public enum WebhookSignature {
     public static func code(secret: String, timestamp: Int64, body: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(
             for: Array("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return mac.lowercaseHex
     }
 }

@@ -64,10 +64,7 @@ public struct Migration: Sendable, Hashable {
 
     /// SHA-256 of the text's UTF-8 bytes, lower-case hex.
     public static func checksum(of sql: String) -> String {
-        SHA256.hash(data: Array(sql.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        SHA256.hash(data: Array(sql.utf8)).lowercaseHex
     }
 }
 

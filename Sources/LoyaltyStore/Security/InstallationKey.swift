@@ -111,8 +111,7 @@ public struct InstallationKey: Sendable {
     /// A webhook subscription's signing secret: derived from the key and the subscription's random salt, so
     /// that it is never stored and the same for every sender of this installation.
     public func webhookSecret(salt: [UInt8]) -> String {
-        let hex: ([UInt8]) -> String = { $0.map { String(format: "%02x", $0) }.joined() }
-        return "whsec_" + hex(authenticationCode("webhook|" + hex(salt)))
+        "whsec_" + authenticationCode("webhook|" + salt.lowercaseHex).lowercaseHex
     }
 
     /// The voucher code of a till's claim: the same for every retry of the request, different for every
